@@ -1,0 +1,7 @@
+//! News content: articles and categories (types and their SQL), and the
+//! import of captured pages.
+
+pub mod article;
+pub mod category;
+pub mod html;
+pub mod import;

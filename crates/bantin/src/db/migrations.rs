@@ -1,0 +1,44 @@
+//! Migrations, embedded in the binary: one folder per backend, because DDL
+//! is where SQLite and PostgreSQL truly differ. sqlx records what ran in
+//! `_sqlx_migrations` (with checksums) and locks against concurrent runs.
+
+use std::borrow::Cow;
+
+use anyhow::Context;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use super::Db;
+
+/// (version, description, SQLite script, PostgreSQL script). Append only.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/postgres/0001_init.sql"),
+)];
+
+fn migrator(postgres: bool) -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|&(version, description, sqlite, pg)| {
+            let sql = if postgres { pg } else { sqlite };
+            Migration::new(
+                version,
+                Cow::Borrowed(description),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+pub(super) async fn run(db: &Db) -> anyhow::Result<()> {
+    match db {
+        Db::Sqlite(pool) => migrator(false).run(pool).await,
+        Db::Postgres(pool) => migrator(true).run(pool).await,
+    }
+    .context("database migration failed")
+}

@@ -1,0 +1,179 @@
+//! The database: embedded SQLite or PostgreSQL, picked from the URL.
+//!
+//! Domain modules write their SQL once, in the dialect both databases share
+//! (`$1` placeholders, `ON CONFLICT`, `RETURNING`), and run it through
+//! [`with_db!`], which compiles the same query for each backend. Dialect
+//! differences live in the migrations, one folder per backend.
+
+mod migrations;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// A connection pool on one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool, so the same sqlx
+/// query compiles once per backend.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The backend a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else {
+            anyhow::bail!(
+                "database URL must start with sqlite: or postgres:// (got {})",
+                redact_url(url)
+            )
+        }
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The SQLite URL for the database file inside a data folder.
+pub fn sqlite_url_in(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("bantin.db").display())
+}
+
+impl Db {
+    /// Opens a pool; a SQLite file is created if it does not exist yet.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        match Backend::of_url(url)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("invalid SQLite URL {url}"))?;
+                Self::connect_sqlite(options).await
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url)
+                    .with_context(|| format!("invalid PostgreSQL URL {}", redact_url(url)))?;
+                Self::connect_postgres(options).await
+            }
+        }
+    }
+
+    pub async fn connect_sqlite(options: SqliteConnectOptions) -> anyhow::Result<Db> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode except for the last transactions
+            // before a power cut; a crash of the process loses nothing.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .context("cannot open the SQLite database")?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub async fn connect_postgres(options: PgConnectOptions) -> anyhow::Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        migrations::run(self).await
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        with_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, pool => pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(
+            redact_url("postgres://bantin:s3cret@db.local:5432/bantin"),
+            "postgres://bantin:***@db.local:5432/bantin"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/bantin.db"),
+            "sqlite://data/bantin.db"
+        );
+    }
+
+    #[test]
+    fn backend_from_url() {
+        assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("postgresql://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::of_url("mysql://h/db").is_err());
+    }
+}

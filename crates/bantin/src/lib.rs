@@ -1,0 +1,13 @@
+//! bantin: a news portal for Vietnamese communes and small public bodies.
+//! The binary (`main.rs`) is a thin CLI over this library, so that tests
+//! drive the real router.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod content;
+pub mod db;
+pub mod localtime;
+pub mod site;
+pub mod web;

@@ -1,0 +1,130 @@
+//! The one error type of the web layer, and the Vietnamese error pages.
+//!
+//! Handlers return [`AppError`]; it becomes a response with the right status
+//! and an [`ErrorPage`] marker, which [`render_error_pages`] turns into a
+//! full page in the site's layout. Empty error responses that axum makes
+//! itself (405 and the like) get the same treatment.
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body::Body as _;
+
+use crate::app::AppState;
+use crate::web::layout::Layout;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+}
+
+/// Marks a response whose body the error-page middleware writes.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub message: String,
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            AppError::BadRequest(message) => message.clone(),
+            AppError::NotFound => default_message(status).to_owned(),
+            AppError::Database(_) | AppError::Template(_) => {
+                tracing::error!(error = %self, "request failed");
+                default_message(status).to_owned()
+            }
+        };
+        let mut response = (status, message.clone()).into_response();
+        response.extensions_mut().insert(ErrorPage { message });
+        response
+    }
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => {
+            "Không tìm thấy trang bạn yêu cầu. Có thể bài viết đã được gỡ hoặc đường dẫn bị gõ sai."
+        }
+        StatusCode::METHOD_NOT_ALLOWED => "Phương thức yêu cầu không được hỗ trợ cho địa chỉ này.",
+        StatusCode::REQUEST_TIMEOUT => "Yêu cầu mất quá nhiều thời gian. Vui lòng thử lại.",
+        StatusCode::PAYLOAD_TOO_LARGE => "Dữ liệu gửi lên quá lớn.",
+        s if s.is_client_error() => "Yêu cầu không hợp lệ.",
+        _ => "Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút.",
+    }
+}
+
+fn title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "Không tìm thấy trang",
+        s if s.is_client_error() => "Yêu cầu không hợp lệ",
+        _ => "Lỗi máy chủ",
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    status: u16,
+}
+
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let marked = response.extensions().get::<ErrorPage>().cloned();
+    let bare_error = status.as_u16() >= 400 && response.body().size_hint().exact() == Some(0);
+    let message = match marked {
+        Some(page) => page.message,
+        None if bare_error => default_message(status).to_owned(),
+        None => return response,
+    };
+    let heading = title(status);
+    let page = ErrorTemplate {
+        layout: Layout::new(&state.site(), heading, ""),
+        heading,
+        message,
+        status: status.as_u16(),
+    };
+    let Ok(html) = page.render() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}

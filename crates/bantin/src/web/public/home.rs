@@ -1,0 +1,41 @@
+//! `/`: the home page, with the latest news.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+use super::{ListItem, items};
+use crate::app::AppState;
+use crate::content::article;
+use crate::web::error::AppError;
+use crate::web::layout::{Layout, Nav};
+
+const HOME_ARTICLES: usize = 10;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    articles: Vec<ListItem>,
+    has_more: bool,
+}
+
+pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let site = state.site();
+    let mut list = article::list_public(
+        state.db(),
+        site.id,
+        state.now(),
+        HOME_ARTICLES as i64 + 1,
+        0,
+    )
+    .await?;
+    let has_more = list.len() > HOME_ARTICLES;
+    list.truncate(HOME_ARTICLES);
+    let page = HomePage {
+        layout: Layout::new(&site, "", "").nav(Nav::Home),
+        articles: items(list),
+        has_more,
+    };
+    Ok(Html(page.render()?))
+}
