@@ -1,0 +1,165 @@
+//! The `bantin` binary itself: import-text, migrate, configuration
+//! precedence, and serve with a clean shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+
+use common::fixture;
+
+fn bantin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
+    for var in [
+        "BANTIN_CONFIG",
+        "BANTIN_DATA_DIR",
+        "BANTIN_DATABASE_URL",
+        "BANTIN_LISTEN",
+        "BANTIN_SITE_NAME",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().expect("bantin runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+both_databases! {
+    async fn import_text_prints_paths_and_is_idempotent(app) {
+        let url = app.database_url.clone();
+        let files = [fixture("ngay-hoi-dai-doan-ket.txt"), fixture("lich-tiep-cong-dan.txt")];
+        let (out, stdout, stderr) = run(bantin().args(["--database-url", &url, "import-text"]).args(&files));
+        assert!(out.status.success(), "{stderr}");
+        assert_eq!(
+            stdout,
+            "/tin-tuc/xa-nam-xe-to-chuc-ngay-hoi-dai-doan-ket-toan-dan-toc-nam-2026\n\
+             /tin-tuc/ubnd-xa-thong-bao-lich-tiep-cong-dan-thang-12\n"
+        );
+        let (out, stdout, _) = run(bantin().args(["--database-url", &url, "import-text"]).arg(&files[0]));
+        assert!(out.status.success());
+        assert!(stdout.contains("(đã có"), "{stdout}");
+        assert_eq!(app.count_articles().await, 2);
+    }
+
+    async fn a_bad_file_fails_named_and_the_good_ones_still_import(app) {
+        let url = app.database_url.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bao-cao-cu.txt");
+        std::fs::write(&bad, b"B\xb6o c\xb6o\n\nN\xe9i dung\n").unwrap();
+        let (out, stdout, stderr) = run(bantin()
+            .args(["--database-url", &url, "import-text"])
+            .arg(&bad)
+            .arg(fixture("ngay-hoi-dai-doan-ket.txt")));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr.contains("bao-cao-cu.txt") && stderr.contains("UTF-8"), "{stderr}");
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        assert_eq!(app.count_articles().await, 1);
+    }
+}
+
+#[test]
+fn data_dir_flag_beats_environment_which_beats_the_config_file() {
+    let root = tempfile::tempdir().unwrap();
+    let (flag, env, file) = (
+        root.path().join("flag"),
+        root.path().join("env"),
+        root.path().join("file"),
+    );
+    let config = root.path().join("bantin.toml");
+    std::fs::write(
+        &config,
+        format!("data_dir = {:?}\n", file.display().to_string()),
+    )
+    .unwrap();
+
+    let migrate = |cmd: &mut Command| {
+        let (out, _, stderr) = run(cmd.arg("--config").arg(&config).arg("migrate"));
+        assert!(out.status.success(), "{stderr}");
+    };
+    migrate(
+        bantin()
+            .arg("--data-dir")
+            .arg(&flag)
+            .env("BANTIN_DATA_DIR", &env),
+    );
+    assert!(flag.join("bantin.db").exists() && !env.exists() && !file.exists());
+    migrate(bantin().env("BANTIN_DATA_DIR", &env));
+    assert!(env.join("bantin.db").exists() && !file.exists());
+    migrate(&mut bantin());
+    assert!(file.join("bantin.db").exists());
+}
+
+#[test]
+fn a_broken_config_file_is_a_clear_error() {
+    let root = tempfile::tempdir().unwrap();
+    let config = root.path().join("bantin.toml");
+    std::fs::write(&config, "lisen = \"127.0.0.1:1\"\n").unwrap();
+    let (out, _, stderr) = run(bantin().arg("--config").arg(&config).arg("migrate"));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("bantin.toml") && stderr.contains("lisen"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let root = tempfile::tempdir().unwrap();
+    let mut child = bantin()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--site-name",
+            "Xã Nậm Xe",
+        ])
+        .arg("--data-dir")
+        .arg(root.path())
+        .env("BANTIN_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve logs its address").unwrap();
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        s.read_to_string(&mut response).unwrap();
+        response
+    };
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+    let home = get("/");
+    assert!(home.starts_with("HTTP/1.1 200"));
+    assert!(
+        home.contains("<title>Xã Nậm Xe</title>"),
+        "--site-name is stored and shown"
+    );
+
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit after SIGTERM: {status}");
+    assert!(lines.any(|l| l.unwrap().contains("shutting down")));
+}

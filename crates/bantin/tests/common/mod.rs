@@ -1,0 +1,241 @@
+//! The test harness: the real router on a fresh database per test.
+//!
+//! Every test runs on SQLite (a file in a temporary folder) and on
+//! PostgreSQL (its own schema in the database `BANTIN_TEST_POSTGRES_URL`
+//! names). Without that variable the PostgreSQL half is skipped locally and
+//! fails under CI, so CI can never silently test one database only.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header::HeaderMap};
+use bantin::app::{self, AppState};
+use bantin::clock::ManualClock;
+use bantin::content::import::{self, CapturedPage, Imported};
+use bantin::db::Db;
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// Runs each test body once per database: `mod name { fn sqlite(); fn postgres(); }`.
+#[macro_export]
+macro_rules! both_databases {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::common::TestApp::sqlite().await;
+                $body
+                $app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::common::TestApp::postgres().await else { return };
+                $body
+                $app.finish().await;
+            }
+        }
+    )*};
+}
+
+pub const SAMPLE_DAY: (i32, u32, u32) = (2026, 3, 2);
+
+/// 02/03/2026 08:30 in Vietnam (01:30 UTC).
+pub fn sample_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(SAMPLE_DAY.0, SAMPLE_DAY.1, SAMPLE_DAY.2, 1, 30, 0)
+        .unwrap()
+}
+
+pub fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
+}
+
+enum Storage {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, schema: String },
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub clock: ManualClock,
+    pub db: Db,
+    /// A URL for the CLI that reaches this test's database.
+    pub database_url: String,
+    storage: Storage,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// Schemas left by crashed runs older than this are dropped.
+const STALE_SCHEMA_SECS: u64 = 3600;
+const SCHEMA_PREFIX: &str = "bantin_t_";
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = bantin::db::sqlite_url_in(dir.path());
+        TestApp::start(url, Storage::Sqlite(dir)).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        let Ok(admin_url) = std::env::var("BANTIN_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "BANTIN_TEST_POSTGRES_URL must be set in CI: every test runs on PostgreSQL too"
+            );
+            eprintln!("BANTIN_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+            return None;
+        };
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let schema = format!(
+            "{SCHEMA_PREFIX}{secs}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let admin = Db::connect(&admin_url).await.expect("PostgreSQL for tests");
+        let Db::Postgres(pool) = &admin else {
+            panic!("BANTIN_TEST_POSTGRES_URL is not PostgreSQL")
+        };
+        drop_stale_schemas(pool, secs).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(pool)
+            .await
+            .unwrap();
+        admin.close().await;
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options[search_path]={schema}");
+        Some(TestApp::start(url, Storage::Postgres { admin_url, schema }).await)
+    }
+
+    async fn start(database_url: String, storage: Storage) -> TestApp {
+        let db = Db::connect(&database_url).await.unwrap();
+        db.migrate().await.unwrap();
+        let clock = ManualClock::new(sample_time());
+        let state = AppState::new(db.clone(), Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        let router = app::router(state.clone());
+        TestApp {
+            state,
+            router,
+            clock,
+            db,
+            database_url,
+            storage,
+        }
+    }
+
+    /// Drops what the test created (the PostgreSQL schema; the SQLite
+    /// folder goes with its guard).
+    pub async fn finish(self) {
+        self.db.close().await;
+        if let Storage::Postgres { admin_url, schema } = &self.storage {
+            let admin = Db::connect(admin_url).await.unwrap();
+            if let Db::Postgres(pool) = &admin {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            admin.close().await;
+        }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Imports a captured page's text at the clock's current time.
+    pub async fn import_text(&self, text: &str) -> Imported {
+        let page = import::parse(text).unwrap();
+        self.store(&page).await
+    }
+
+    pub async fn store(&self, page: &CapturedPage) -> Imported {
+        let site = self.state.site();
+        let category = bantin::content::category::find_by_slug(&self.db, site.id, "tin-tuc")
+            .await
+            .unwrap()
+            .map(|c| c.id);
+        import::store(&self.db, site.id, category, page, self.clock_now())
+            .await
+            .unwrap()
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use bantin::clock::Clock;
+        self.clock.now()
+    }
+
+    pub async fn count_articles(&self) -> i64 {
+        bantin::with_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(pool).await.unwrap())
+    }
+}
+
+async fn drop_stale_schemas(pool: &sqlx::PgPool, now_secs: u64) {
+    let schemas: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'bantin\\_t\\_%'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
+    for schema in schemas {
+        let created = schema
+            .strip_prefix(SCHEMA_PREFIX)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|s| s.parse::<u64>().ok());
+        if created.is_some_and(|c| c + STALE_SCHEMA_SECS < now_secs) {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(pool)
+            .await;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Importing captured pages: idempotence, slug collisions, rejections.
+
+mod common;
+
+use bantin::content::import::{self, ImportError, Rejection};
+use common::{TestApp, fixture, fixture_text};
+
+async fn import_path(
+    app: &TestApp,
+    path: &std::path::Path,
+) -> Result<import::Imported, ImportError> {
+    let site = app.state.site();
+    import::import_file(&app.db, site.id, None, path, app.clock_now()).await
+}
+
+both_databases! {
+    async fn importing_twice_creates_no_duplicate(app) {
+        let first = import_path(&app, &fixture("ngay-hoi-dai-doan-ket.txt")).await.unwrap();
+        let again = import_path(&app, &fixture("ngay-hoi-dai-doan-ket.txt")).await.unwrap();
+        assert!(first.created);
+        assert!(!again.created);
+        assert_eq!(first.path, again.path);
+        assert_eq!(app.count_articles().await, 1);
+    }
+
+    async fn same_title_other_text_gets_its_own_slug(app) {
+        let a = app.import_text("Thông báo\n\nNội dung thứ nhất.\n").await;
+        let b = app.import_text("Thông báo\n\nNội dung thứ hai.\n").await;
+        assert_eq!(a.path, "/tin-tuc/thong-bao");
+        assert_eq!(b.path, "/tin-tuc/thong-bao-2");
+        assert_eq!(app.count_articles().await, 2);
+    }
+
+    async fn concurrent_imports_of_one_page_store_it_once(app) {
+        let text = fixture_text("ngay-hoi-dai-doan-ket.txt");
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (db, site_id, now, text) = (app.db.clone(), app.state.site().id, app.clock_now(), text.clone());
+            tasks.push(tokio::spawn(async move {
+                let page = import::parse(&text).unwrap();
+                import::store(&db, site_id, None, &page, now).await.unwrap()
+            }));
+        }
+        let mut paths = Vec::new();
+        for t in tasks {
+            paths.push(t.await.unwrap().path);
+        }
+        paths.dedup();
+        assert_eq!(paths.len(), 1, "{paths:?}");
+        assert_eq!(app.count_articles().await, 1);
+    }
+
+    async fn bad_files_are_rejected_and_store_nothing(app) {
+        let dir = tempfile::tempdir().unwrap();
+        let latin1 = dir.path().join("latin1.txt");
+        // "Tiêu đề" in Windows-1258-ish bytes: not UTF-8.
+        std::fs::write(&latin1, b"Ti\xeau \xf0\xea\n\nN\xf4i dung.\n").unwrap();
+        let empty = dir.path().join("rong.txt");
+        std::fs::write(&empty, "  \n\u{a0}\n").unwrap();
+        let title_only = dir.path().join("chi-tieu-de.txt");
+        std::fs::write(&title_only, "Chỉ có tiêu đề\n\nTin tức\nĐăng nhập\nThống kê truy cập\n • Đang online: 1\n").unwrap();
+        let missing = dir.path().join("khong-co.txt");
+
+        for (file, expected) in [
+            (&latin1, Rejection::NotUtf8),
+            (&empty, Rejection::Empty),
+            (&title_only, Rejection::NoBody),
+        ] {
+            let err = import_path(&app, file).await.unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(&file.display().to_string()), "names the file: {message}");
+            match err {
+                ImportError::Rejected { reason, .. } => assert_eq!(reason, expected),
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert!(matches!(
+            import_path(&app, &missing).await,
+            Err(ImportError::Rejected { reason: Rejection::Unreadable(_), .. })
+        ));
+        assert_eq!(app.count_articles().await, 0);
+    }
+}
