@@ -154,17 +154,25 @@ async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<ExitCod
     let category = category::find_by_slug(&db, site.id, category::DEFAULT_SLUG).await?;
     let mut failed = 0;
     for file in &args.files {
-        match import::import_file(
-            &db,
-            site.id,
-            category.as_ref().map(|c| c.id),
-            file,
-            SystemClock.now(),
-        )
-        .await
-        {
-            Ok(done) if done.created => println!("{}", done.path),
-            Ok(done) => println!("{} (đã có, không nhập lại {})", done.path, file.display()),
+        let category_id = category.as_ref().map(|c| c.id);
+        match import::import_file(&db, &site, category_id, file, SystemClock.now()).await {
+            Ok(done) => {
+                let mut notes = Vec::new();
+                if let Some(encoding) = done.legacy {
+                    notes.push(format!(
+                        "đã chuyển từ bảng mã {} sang Unicode",
+                        encoding.name()
+                    ));
+                }
+                if !done.created {
+                    notes.push(format!("đã có, không nhập lại {}", file.display()));
+                }
+                if notes.is_empty() {
+                    println!("{}", done.path);
+                } else {
+                    println!("{} ({})", done.path, notes.join("; "));
+                }
+            }
             Err(e) => {
                 eprintln!("lỗi: {e}");
                 failed += 1;

@@ -13,13 +13,42 @@ pub struct Site {
     pub id: i64,
     pub name: String,
     pub description: String,
+    /// `author`, `old` or `new`: see [`Site::tone_style`].
+    pub tone_style: String,
+}
+
+impl Site {
+    /// The house style for tone marks in stored text; `None` keeps the
+    /// author's choice (misplaced marks are still repaired).
+    pub fn tone_style(&self) -> Option<vntext::ToneStyle> {
+        match self.tone_style.as_str() {
+            "old" => Some(vntext::ToneStyle::Old),
+            "new" => Some(vntext::ToneStyle::New),
+            _ => None,
+        }
+    }
 }
 
 /// The default site (the one without a host name).
 pub async fn load_default(db: &Db) -> sqlx::Result<Site> {
-    const SQL: &str =
-        "SELECT id, name, description FROM sites WHERE host IS NULL ORDER BY id LIMIT 1";
+    const SQL: &str = "SELECT id, name, description, tone_style FROM sites WHERE host IS NULL ORDER BY id LIMIT 1";
     with_db!(db, pool => sqlx::query_as(SQL).fetch_one(pool).await)
+}
+
+pub async fn set_tone_style(
+    db: &Db,
+    site_id: i64,
+    style: Option<vntext::ToneStyle>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let value = match style {
+        None => "author",
+        Some(vntext::ToneStyle::Old) => "old",
+        Some(vntext::ToneStyle::New) => "new",
+    };
+    const SQL: &str = "UPDATE sites SET tone_style = $1, updated_at = $2 WHERE id = $3";
+    with_db!(db, pool => sqlx::query(SQL).bind(value).bind(now).bind(site_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 pub async fn rename(db: &Db, site_id: i64, name: &str, now: DateTime<Utc>) -> sqlx::Result<()> {

@@ -10,7 +10,7 @@ async fn import_path(
     path: &std::path::Path,
 ) -> Result<import::Imported, ImportError> {
     let site = app.state.site();
-    import::import_file(&app.db, site.id, None, path, app.clock_now()).await
+    import::import_file(&app.db, &site, None, path, app.clock_now()).await
 }
 
 both_databases! {
@@ -37,7 +37,7 @@ both_databases! {
         for _ in 0..6 {
             let (db, site_id, now, text) = (app.db.clone(), app.state.site().id, app.clock_now(), text.clone());
             tasks.push(tokio::spawn(async move {
-                let page = import::parse(&text).unwrap();
+                let page = import::parse(&text, None).unwrap();
                 import::store(&db, site_id, None, &page, now).await.unwrap()
             }));
         }
@@ -79,5 +79,30 @@ both_databases! {
             Err(ImportError::Rejected { reason: Rejection::Unreadable(_), .. })
         ));
         assert_eq!(app.count_articles().await, 0);
+    }
+
+    async fn legacy_tcvn3_text_is_converted(app) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("thong-bao-cu.txt");
+        // A TCVN3 document opened as Latin-1 and saved as UTF-8.
+        std::fs::write(&file, "Th\u{AB}ng b\u{B8}o l\u{DE}ch ti\u{D5}p d\u{A9}n\n\nUBND x\u{B7} th\u{AB}ng b\u{B8}o l\u{DE}ch ti\u{D5}p c\u{AB}ng d\u{A9}n.\n\nV\u{A8}n ph\u{DF}ng.\n").unwrap();
+        let done = import_path(&app, &file).await.unwrap();
+        assert_eq!(done.legacy, Some(vntext::LegacyEncoding::Tcvn3));
+        assert_eq!(done.path, "/tin-tuc/thong-bao-lich-tiep-dan");
+        let page = app.get(&done.path).await;
+        assert!(page.body.contains("<h1>Thông báo lịch tiếp dân</h1>"), "{}", page.body);
+        assert!(page.body.contains("<p>UBND xã thông báo lịch tiếp công dân.</p>"));
+        assert!(page.body.contains("<p class=\"byline\">Văn phòng.</p>"));
+    }
+
+    async fn the_house_tone_style_applies_to_stored_text(app) {
+        let site = app.state.site();
+        bantin::site::set_tone_style(&app.db, site.id, Some(vntext::ToneStyle::Old), app.clock_now()).await.unwrap();
+        app.state.reload_site().await.unwrap();
+        let done = app.import_text("Hoà giải ở cơ sở\n\nTổ hoà giải thôn đã giúp bà con khoẻ mạnh, thuỷ lợi tốt, số lựơng lớn.\n").await;
+        assert_eq!(done.path, "/tin-tuc/hoa-giai-o-co-so");
+        let page = app.get(&done.path).await;
+        assert!(page.body.contains("<h1>Hòa giải ở cơ sở</h1>"), "{}", page.body);
+        assert!(page.body.contains("Tổ hòa giải thôn đã giúp bà con khỏe mạnh, thủy lợi tốt, số lượng lớn."));
     }
 }

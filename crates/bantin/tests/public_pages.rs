@@ -16,6 +16,7 @@ fn generated(n: usize) -> CapturedPage {
             "Nội dung bản tin số {n}, gồm các hoạt động trong tuần."
         )],
         byline: Some("Ban biên tập".into()),
+        legacy: None,
     }
 }
 

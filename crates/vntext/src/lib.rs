@@ -4,11 +4,20 @@
 //!   characters, Vietnamese punctuation spacing, paragraph breaks kept).
 //! - [`fold`]: the form search compares (lower case, no diacritics, `đ` → `d`).
 //! - [`slugify`]: tone-less ASCII URL slugs.
+//! - [`repair_legacy`]: TCVN3/VNI text read as Latin-1, back to Unicode.
+//! - [`place_tones`]: tone marks where they belong, in the old or new style.
+//! - [`lint`]: typography problems for the editor to show before publishing.
 
 mod fold;
+mod legacy;
+mod lint;
 mod normalize;
 mod slug;
+mod tone;
 
 pub use fold::fold;
+pub use legacy::{LegacyEncoding, decode_legacy, repair_legacy};
+pub use lint::{Issue, IssueKind, lint};
 pub use normalize::normalize;
 pub use slug::{MAX_SLUG_LEN, slugify};
+pub use tone::{ToneStyle, place_tones};

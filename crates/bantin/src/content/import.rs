@@ -6,6 +6,10 @@
 //! is the byline ("Lồ Sinh."); after it comes the page's chrome — menu
 //! entries, the log-in link, the visitor-statistics widget — which is
 //! recognised and dropped, as is chrome before the title.
+//!
+//! Text typed in the legacy TCVN3 or VNI encodings is recognised and
+//! converted first; then everything is cleaned as all stored text is
+//! (`content::text::clean`).
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +18,9 @@ use sha2::{Digest, Sha256};
 
 use crate::content::article::{self, NewArticle, Status};
 use crate::content::html::paragraphs_to_html;
+use crate::content::text;
 use crate::db::Db;
+use crate::site::Site;
 
 /// A captured page, parsed and normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +28,8 @@ pub struct CapturedPage {
     pub title: String,
     pub paragraphs: Vec<String>,
     pub byline: Option<String>,
+    /// The legacy encoding the text was converted from, if any.
+    pub legacy: Option<vntext::LegacyEncoding>,
 }
 
 /// Why a file cannot be imported. The messages are shown to the operator.
@@ -96,9 +104,12 @@ fn is_chrome(line: &str) -> bool {
     }
 }
 
-/// Parses the text of a captured page.
-pub fn parse(text: &str) -> Result<CapturedPage, Rejection> {
-    let normalized = vntext::normalize(text);
+/// Parses the text of a captured page, placing tone marks by `style`.
+pub fn parse(text: &str, style: Option<vntext::ToneStyle>) -> Result<CapturedPage, Rejection> {
+    let (normalized, legacy) = match vntext::repair_legacy(text) {
+        Some((unicode, encoding)) => (text::clean(&unicode, style), Some(encoding)),
+        None => (text::clean(text, style), None),
+    };
     let mut lines: Vec<&str> = normalized.lines().filter(|l| !l.is_empty()).collect();
     if lines.is_empty() {
         return Err(Rejection::Empty);
@@ -127,6 +138,7 @@ pub fn parse(text: &str) -> Result<CapturedPage, Rejection> {
         title,
         paragraphs,
         byline,
+        legacy,
     })
 }
 
@@ -167,10 +179,10 @@ impl CapturedPage {
 }
 
 /// Reads and parses one file; nothing is stored.
-pub fn read_file(path: &Path) -> Result<CapturedPage, Rejection> {
+pub fn read_file(path: &Path, style: Option<vntext::ToneStyle>) -> Result<CapturedPage, Rejection> {
     let bytes = std::fs::read(path).map_err(|e| Rejection::Unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| Rejection::NotUtf8)?;
-    parse(&text)
+    parse(&text, style)
 }
 
 /// What happened to one imported file.
@@ -180,6 +192,8 @@ pub struct Imported {
     pub path: String,
     /// False when the same content had been imported before.
     pub created: bool,
+    /// The legacy encoding the text was converted from, if any.
+    pub legacy: Option<vntext::LegacyEncoding>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,16 +208,16 @@ pub enum ImportError {
 /// file stores nothing (the article is one INSERT).
 pub async fn import_file(
     db: &Db,
-    site_id: i64,
+    site: &Site,
     category_id: Option<i64>,
     path: &Path,
     now: DateTime<Utc>,
 ) -> Result<Imported, ImportError> {
-    let page = read_file(path).map_err(|reason| ImportError::Rejected {
+    let page = read_file(path, site.tone_style()).map_err(|reason| ImportError::Rejected {
         file: path.to_owned(),
         reason,
     })?;
-    store(db, site_id, category_id, &page, now)
+    store(db, site.id, category_id, &page, now)
         .await
         .map_err(|source| ImportError::Database {
             file: path.to_owned(),
@@ -220,11 +234,13 @@ pub async fn store(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Imported> {
     let hash = page.content_hash();
+    let imported = |slug: &str, created| Imported {
+        path: public_path(slug),
+        created,
+        legacy: page.legacy,
+    };
     if let Some(slug) = article::find_by_source_hash(db, site_id, &hash).await? {
-        return Ok(Imported {
-            path: public_path(&slug),
-            created: false,
-        });
+        return Ok(imported(&slug, false));
     }
     let body = paragraphs_to_html(&page.paragraphs);
     let summary = page.summary();
@@ -240,17 +256,11 @@ pub async fn store(
         source_hash: Some(&hash),
     };
     match article::insert(db, &new, &vntext::slugify(&page.title), now).await? {
-        Some((_, slug)) => Ok(Imported {
-            path: public_path(&slug),
-            created: true,
-        }),
+        Some((_, slug)) => Ok(imported(&slug, true)),
         // Imported concurrently by someone else between our check and insert.
         None => {
             let slug = article::find_by_source_hash(db, site_id, &hash).await?;
-            Ok(Imported {
-                path: public_path(&slug.unwrap_or_default()),
-                created: false,
-            })
+            Ok(imported(&slug.unwrap_or_default(), false))
         }
     }
 }
@@ -270,7 +280,7 @@ mod tests {
 
     #[test]
     fn title_paragraphs_byline_and_no_chrome() {
-        let page = parse(PAGE).unwrap();
+        let page = parse(PAGE, None).unwrap();
         assert_eq!(page.title, "Xã Nậm Xe tổ chức ngày hội đại đoàn kết.");
         assert_eq!(
             page.paragraphs,
@@ -284,7 +294,7 @@ mod tests {
 
     #[test]
     fn leading_chrome_is_dropped_too() {
-        let page = parse("Trang chủ\nTin tức\nTiêu đề\nMột đoạn văn dài hơn.\n").unwrap();
+        let page = parse("Trang chủ\nTin tức\nTiêu đề\nMột đoạn văn dài hơn.\n", None).unwrap();
         assert_eq!(page.title, "Tiêu đề");
         assert_eq!(page.paragraphs, vec!["Một đoạn văn dài hơn."]);
         assert_eq!(page.byline, None, "a lone paragraph is body, not a byline");
@@ -307,16 +317,31 @@ mod tests {
 
     #[test]
     fn rejections() {
-        assert_eq!(parse(" \n\u{00A0}\n"), Err(Rejection::Empty));
+        assert_eq!(parse(" \n\u{00A0}\n", None), Err(Rejection::Empty));
         assert_eq!(
-            parse("Chỉ có tiêu đề\n\nTin tức\nĐăng nhập"),
+            parse("Chỉ có tiêu đề\n\nTin tức\nĐăng nhập", None),
             Err(Rejection::NoBody)
         );
-        assert_eq!(parse("Tin tức\nĐăng nhập\n"), Err(Rejection::Empty));
+        assert_eq!(parse("Tin tức\nĐăng nhập\n", None), Err(Rejection::Empty));
         assert!(matches!(
-            parse(&"a".repeat(400)),
+            parse(&"a".repeat(400), None),
             Err(Rejection::TitleTooLong(400))
         ));
+    }
+
+    #[test]
+    fn legacy_text_is_converted_and_house_style_applied() {
+        let tcvn3 = "Th«ng b¸o vÒ viÖc hoµ gi¶i\n\nUBND x· tæ chøc hoµ gi¶i t¹i tr\u{AD}êng häc.\n\nV¨n phßng.\n";
+        let page = parse(tcvn3, Some(vntext::ToneStyle::New)).unwrap();
+        assert_eq!(page.legacy, Some(vntext::LegacyEncoding::Tcvn3));
+        assert_eq!(page.title, "Thông báo về việc hoà giải");
+        assert_eq!(
+            page.paragraphs,
+            vec!["UBND xã tổ chức hoà giải tại trường học."]
+        );
+        assert_eq!(page.byline.as_deref(), Some("Văn phòng."));
+        let old = parse(tcvn3, Some(vntext::ToneStyle::Old)).unwrap();
+        assert_eq!(old.title, "Thông báo về việc hòa giải");
     }
 
     #[test]
@@ -326,6 +351,7 @@ mod tests {
             title: "T".into(),
             paragraphs: vec![long],
             byline: None,
+            legacy: None,
         };
         let s = page.summary();
         let cut = s.strip_suffix('…').expect("ends with an ellipsis");

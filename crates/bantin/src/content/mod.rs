@@ -5,3 +5,4 @@ pub mod article;
 pub mod category;
 pub mod html;
 pub mod import;
+pub mod text;

@@ -11,12 +11,20 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use super::Db;
 
 /// (version, description, SQLite script, PostgreSQL script). Append only.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "tone style",
+        include_str!("../../migrations/sqlite/0002_tone_style.sql"),
+        include_str!("../../migrations/postgres/0002_tone_style.sql"),
+    ),
+];
 
 fn migrator(postgres: bool) -> Migrator {
     let migrations = MIGRATIONS

@@ -192,7 +192,7 @@ impl TestApp {
 
     /// Imports a captured page's text at the clock's current time.
     pub async fn import_text(&self, text: &str) -> Imported {
-        let page = import::parse(text).unwrap();
+        let page = import::parse(text, self.state.site().tone_style()).unwrap();
         self.store(&page).await
     }
 
