@@ -1,23 +1,48 @@
 //! Shared state and the router, assembled in one readable place.
 
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::csrf;
 use crate::clock::Clock;
+use crate::config::Config;
 use crate::db::Db;
 use crate::site::{self, Site};
-use crate::web::{assets, error, health, public, security};
+use crate::web::{admin, assets, auth, error, health, media, public, security};
 
 /// How long a request may take before the server answers 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the server needs from its configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How readers reach the site, without a trailing slash.
+    pub public_url: Option<String>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where uploaded images live (`DATA_DIR/media`).
+    pub media_dir: PathBuf,
+    pub max_upload_bytes: u64,
+}
+
+impl Settings {
+    pub fn from_config(config: &Config) -> Settings {
+        Settings {
+            public_url: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+            media_dir: config.data_dir.join("media"),
+            max_upload_bytes: config.max_upload_bytes,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -25,16 +50,23 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
+    settings: Settings,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
 
 impl AppState {
-    pub async fn new(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    pub async fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> anyhow::Result<AppState> {
         let site = site::load_default(&db).await?;
+        std::fs::create_dir_all(&settings.media_dir)?;
         Ok(AppState(Arc::new(Inner {
             db,
             clock,
+            settings,
             site: RwLock::new(Arc::new(site)),
         })))
     }
@@ -45,6 +77,19 @@ impl AppState {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.clock.now()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    pub fn public_url(&self) -> Option<&str> {
+        self.0.settings.public_url.as_deref()
+    }
+
+    /// Served over https: cookies are `Secure`, HSTS is sent.
+    pub fn https(&self) -> bool {
+        self.public_url().is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn site(&self) -> Arc<Site> {
@@ -68,14 +113,27 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(public::home::show))
         .route("/tin-tuc", get(public::news::list))
         .route("/tin-tuc/{slug}", get(public::article::show))
+        .route("/dang-nhap", get(auth::login_form).post(auth::login))
+        .route("/dang-xuat", post(auth::logout))
+        .nest("/admin", admin::routes(state.settings().max_upload_bytes))
+        .route("/media/{file}", get(media::serve))
         .route("/healthz", get(health::check))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
+        .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
+        .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
         .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::same_origin,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::{self, AppState};
+use crate::accounts::{Role, password, session, user};
+use crate::app::{self, AppState, Settings};
+use crate::audit;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Overrides};
 use crate::content::{category, import};
@@ -49,6 +51,38 @@ pub enum Command {
     Migrate,
     /// Import pages captured as text as published articles.
     ImportText(ImportArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (a strong password is generated and printed once,
+    /// unless --password-stdin).
+    Add {
+        /// Login name: 3-32 of a-z 0-9 . _ -
+        name: String,
+        #[arg(long, value_parser = ["admin", "editor", "author"])]
+        role: String,
+        /// The name shown in the admin pages [default: the login name].
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated and printed once, unless --password-stdin);
+    /// ends the account's sessions.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +93,20 @@ pub struct ServeArgs {
     /// Set the site's name (stored in the database).
     #[arg(long, env = "BANTIN_SITE_NAME", value_name = "NAME")]
     pub site_name: Option<String>,
+    /// How readers reach the site, e.g. https://sincheng.gov.vn (https: Secure cookies, HSTS).
+    #[arg(long, env = "BANTIN_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For is believed (address or CIDR; repeatable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "BANTIN_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Largest image upload, in MB [default: 10].
+    #[arg(long, env = "BANTIN_MAX_UPLOAD_MB", value_name = "MB")]
+    pub max_upload_mb: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -70,17 +118,20 @@ pub struct ImportArgs {
 
 impl Cli {
     fn overrides(&self) -> Overrides {
-        let (listen, site_name) = match &self.command {
-            Command::Serve(a) => (a.listen, a.site_name.clone()),
-            _ => (None, None),
-        };
-        Overrides {
+        let mut o = Overrides {
             config: self.config.clone(),
-            listen,
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
-            site_name,
+            ..Overrides::default()
+        };
+        if let Command::Serve(a) = &self.command {
+            o.listen = a.listen;
+            o.site_name = a.site_name.clone();
+            o.public_url = a.public_url.clone();
+            o.trusted_proxies = a.trusted_proxies.clone();
+            o.max_upload_mb = a.max_upload_mb;
         }
+        o
     }
 }
 
@@ -98,7 +149,143 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportText(args) => import_text(config, args).await,
+        Command::User(cmd) => user_command(config, cmd).await,
     }
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The password to set: from standard input (checked) or generated.
+fn new_password(from_stdin: bool, username: &str) -> anyhow::Result<(String, bool)> {
+    if !from_stdin {
+        return Ok((password::generate(), true));
+    }
+    let password = read_password_stdin()?;
+    if let Some(problem) = password::policy_problem(&password, username) {
+        anyhow::bail!("{problem}");
+    }
+    Ok((password, false))
+}
+
+async fn user_command(config: Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let db = open(&config).await?;
+    let site = site::load_default(&db).await?;
+    let now = SystemClock.now();
+    let result = match cmd {
+        UserCommand::Add {
+            name,
+            role,
+            display_name,
+            password_stdin,
+        } => {
+            let username = user::normalize_username(&name)
+                .context("the login name must be 3-32 of a-z 0-9 . _ - (no diacritics)")?;
+            let role = Role::parse(&role).context("role must be admin, editor or author")?;
+            let (password, generated) = new_password(password_stdin, &username)?;
+            let hash = password::hash(password.clone()).await?;
+            let display = display_name
+                .map(|d| vntext::normalize(&d))
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| username.clone());
+            if user::insert(&db, site.id, &username, &display, &hash, role, now)
+                .await?
+                .is_none()
+            {
+                anyhow::bail!("tên đăng nhập {username} đã có");
+            }
+            audit::record(
+                &db,
+                site.id,
+                None,
+                "user_create",
+                &username,
+                role.as_str(),
+                now,
+            )
+            .await?;
+            println!("Đã tạo tài khoản {username} ({}).", role.label());
+            if generated {
+                println!("Mật khẩu (chỉ hiện một lần): {password}");
+            }
+            Ok(())
+        }
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let found = find_user(&db, site.id, &name).await?;
+            let (password, generated) = new_password(password_stdin, &found.username)?;
+            let hash = password::hash(password.clone()).await?;
+            user::set_password(&db, found.id, &hash, now).await?;
+            session::delete_for_user(&db, found.id).await?;
+            audit::record(
+                &db,
+                site.id,
+                None,
+                "user_password",
+                &found.username,
+                "",
+                now,
+            )
+            .await?;
+            println!("Đã đổi mật khẩu của {}.", found.username);
+            if generated {
+                println!("Mật khẩu mới (chỉ hiện một lần): {password}");
+            }
+            Ok(())
+        }
+        UserCommand::List => {
+            for u in user::list(&db, site.id).await? {
+                let state = if u.disabled {
+                    "đã khoá"
+                } else {
+                    "hoạt động"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.role().as_str(),
+                    state,
+                    u.display_name
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { name } => {
+            let found = find_user(&db, site.id, &name).await?;
+            user::update_profile(&db, found.id, &found.display_name, found.role(), true, now)
+                .await?;
+            session::delete_for_user(&db, found.id).await?;
+            audit::record(
+                &db,
+                site.id,
+                None,
+                "user_update",
+                &found.username,
+                "khoá",
+                now,
+            )
+            .await?;
+            println!("Đã khoá tài khoản {}.", found.username);
+            Ok(())
+        }
+    };
+    db.close().await;
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn find_user(db: &Db, site_id: i64, name: &str) -> anyhow::Result<crate::accounts::User> {
+    let username =
+        user::normalize_username(name).with_context(|| format!("không có tài khoản {name}"))?;
+    user::find_by_username(db, site_id, &username)
+        .await?
+        .with_context(|| format!("không có tài khoản {username}"))
 }
 
 /// Connects (creating the data folder for SQLite) and migrates.
@@ -125,7 +312,12 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     init_tracing();
     let db = open(&config).await?;
-    let state = AppState::new(db.clone(), Arc::new(SystemClock)).await?;
+    let state = AppState::new(
+        db.clone(),
+        Arc::new(SystemClock),
+        Settings::from_config(&config),
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

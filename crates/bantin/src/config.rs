@@ -13,6 +13,7 @@ use crate::db;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
+pub const DEFAULT_MAX_UPLOAD_MB: u64 = 10;
 
 /// Keys accepted in the TOML file. Unknown keys are an error, so a typo
 /// does not silently leave a setting at its default.
@@ -23,6 +24,9 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub site_name: Option<String>,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub max_upload_mb: Option<u64>,
 }
 
 impl FileConfig {
@@ -41,6 +45,9 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub site_name: Option<String>,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub max_upload_mb: Option<u64>,
 }
 
 /// The settings in force.
@@ -50,6 +57,21 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub site_name: Option<String>,
+    /// How readers reach the site (`https://xa.gov.vn`); `https` turns on
+    /// `Secure` cookies and HSTS.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub max_upload_bytes: u64,
+}
+
+impl Config {
+    /// Whether the site is served over https (per `public_url`).
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
 }
 
 impl Config {
@@ -58,10 +80,10 @@ impl Config {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
         };
-        Ok(Config::layer(overrides, file))
+        Config::layer(overrides, file)
     }
 
-    fn layer(o: Overrides, file: FileConfig) -> Config {
+    fn layer(o: Overrides, file: FileConfig) -> anyhow::Result<Config> {
         let data_dir = o
             .data_dir
             .or(file.data_dir)
@@ -70,7 +92,29 @@ impl Config {
             .database_url
             .or(file.database_url)
             .unwrap_or_else(|| db::sqlite_url_in(&data_dir));
-        Config {
+        let public_url = o
+            .public_url
+            .or(file.public_url)
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "public_url must start with http:// or https:// (got {url})"
+            );
+        }
+        let trusted_proxies = o
+            .trusted_proxies
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| parse_cidr(s))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let max_upload_mb = o
+            .max_upload_mb
+            .or(file.max_upload_mb)
+            .unwrap_or(DEFAULT_MAX_UPLOAD_MB);
+        anyhow::ensure!(max_upload_mb >= 1, "max_upload_mb must be at least 1");
+        Ok(Config {
             listen: o
                 .listen
                 .or(file.listen)
@@ -78,8 +122,22 @@ impl Config {
             data_dir,
             database_url,
             site_name: o.site_name.or(file.site_name),
-        }
+            public_url,
+            trusted_proxies,
+            max_upload_bytes: max_upload_mb * 1024 * 1024,
+        })
     }
+}
+
+/// `10.0.0.0/8`, `::1/128`, or a bare address (a single host).
+pub fn parse_cidr(s: &str) -> anyhow::Result<ipnet::IpNet> {
+    let s = s.trim();
+    if let Ok(net) = s.parse::<ipnet::IpNet>() {
+        return Ok(net);
+    }
+    s.parse::<std::net::IpAddr>()
+        .map(ipnet::IpNet::from)
+        .map_err(|_| anyhow::anyhow!("invalid trusted proxy {s:?}: expected an address or CIDR"))
 }
 
 #[cfg(test)]
@@ -96,7 +154,7 @@ mod tests {
             listen: Some("127.0.0.1:7000".parse().unwrap()),
             ..Default::default()
         };
-        let c = Config::layer(o, file);
+        let c = Config::layer(o, file).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:7000");
         assert_eq!(c.data_dir, PathBuf::from("/srv/bantin"));
         assert_eq!(c.database_url, "sqlite:///srv/bantin/bantin.db");
@@ -105,9 +163,30 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let c = Config::layer(Overrides::default(), FileConfig::default());
+        let c = Config::layer(Overrides::default(), FileConfig::default()).unwrap();
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(c.database_url, "sqlite://./data/bantin.db");
+        assert!(!c.https() && c.trusted_proxies.is_empty());
+        assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
+    }
+
+    #[test]
+    fn proxies_and_public_url() {
+        let o = Overrides {
+            trusted_proxies: Some(vec!["10.0.0.0/8".into(), "127.0.0.1".into(), "::1".into()]),
+            public_url: Some("https://sincheng.gov.vn/".into()),
+            ..Default::default()
+        };
+        let c = Config::layer(o, FileConfig::default()).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[1].contains(&"127.0.0.1".parse::<std::net::IpAddr>().unwrap()));
+        assert!(c.https());
+        assert_eq!(c.public_url.as_deref(), Some("https://sincheng.gov.vn"));
+        let bad = Overrides {
+            trusted_proxies: Some(vec!["10.0.0.0/99".into()]),
+            ..Default::default()
+        };
+        assert!(Config::layer(bad, FileConfig::default()).is_err());
     }
 
     #[test]

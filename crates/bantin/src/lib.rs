@@ -2,7 +2,9 @@
 //! The binary (`main.rs`) is a thin CLI over this library, so that tests
 //! drive the real router.
 
+pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -15,6 +15,11 @@ pub struct Site {
     pub description: String,
     /// `author`, `old` or `new`: see [`Site::tone_style`].
     pub tone_style: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    /// Added to "Tất cả", so a site moving to bantin keeps its old total.
+    pub stats_start_total: i64,
 }
 
 impl Site {
@@ -31,8 +36,38 @@ impl Site {
 
 /// The default site (the one without a host name).
 pub async fn load_default(db: &Db) -> sqlx::Result<Site> {
-    const SQL: &str = "SELECT id, name, description, tone_style FROM sites WHERE host IS NULL ORDER BY id LIMIT 1";
+    const SQL: &str = "SELECT id, name, description, tone_style, address, phone, email, stats_start_total \
+         FROM sites WHERE host IS NULL ORDER BY id LIMIT 1";
     with_db!(db, pool => sqlx::query_as(SQL).fetch_one(pool).await)
+}
+
+/// The settings admins edit.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub stats_start_total: i64,
+    pub tone_style: Option<vntext::ToneStyle>,
+}
+
+pub fn tone_style_value(style: Option<vntext::ToneStyle>) -> &'static str {
+    match style {
+        None => "author",
+        Some(vntext::ToneStyle::Old) => "old",
+        Some(vntext::ToneStyle::New) => "new",
+    }
+}
+
+pub async fn update(db: &Db, site_id: i64, s: &Settings, now: DateTime<Utc>) -> sqlx::Result<()> {
+    const SQL: &str = "UPDATE sites SET name = $1, description = $2, address = $3, phone = $4, email = $5, \
+         stats_start_total = $6, tone_style = $7, updated_at = $8 WHERE id = $9";
+    with_db!(db, pool => sqlx::query(SQL)
+        .bind(&s.name).bind(&s.description).bind(&s.address).bind(&s.phone).bind(&s.email)
+        .bind(s.stats_start_total).bind(tone_style_value(s.tone_style)).bind(now).bind(site_id)
+        .execute(pool).await.map(|_| ()))
 }
 
 pub async fn set_tone_style(
@@ -41,11 +76,7 @@ pub async fn set_tone_style(
     style: Option<vntext::ToneStyle>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let value = match style {
-        None => "author",
-        Some(vntext::ToneStyle::Old) => "old",
-        Some(vntext::ToneStyle::New) => "new",
-    };
+    let value = tone_style_value(style);
     const SQL: &str = "UPDATE sites SET tone_style = $1, updated_at = $2 WHERE id = $3";
     with_db!(db, pool => sqlx::query(SQL).bind(value).bind(now).bind(site_id).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(())

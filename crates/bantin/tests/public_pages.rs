@@ -159,7 +159,8 @@ both_databases! {
             ("da-go", Status::Unpublished, Some(now - Duration::hours(1))),
         ] {
             let new = NewArticle {
-                site_id: site.id, category_id: None, title: slug, summary: "", body: "<p>x</p>",
+                site_id: site.id, author_id: None, featured_image: "", category_id: None,
+                title: slug, summary: "", body: "<p>x</p>",
                 byline: "", status, published_at: at, source_hash: None,
             };
             article::insert(&app.db, &new, slug, now).await.unwrap().unwrap();

@@ -16,6 +16,27 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Pending,
+        Status::Published,
+        Status::Unpublished,
+    ];
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The Vietnamese name shown in the admin pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Bản nháp",
+            Status::Pending => "Chờ duyệt",
+            Status::Published => "Đã xuất bản",
+            Status::Unpublished => "Đã gỡ",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
@@ -49,6 +70,7 @@ pub struct Article {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub featured_image: String,
     pub category_name: Option<String>,
     pub category_slug: Option<String>,
 }
@@ -84,7 +106,8 @@ pub async fn find_public(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Article>> {
     const SQL: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.byline, a.status, \
-         a.published_at, a.updated_at, a.version, c.name AS category_name, c.slug AS category_slug \
+         a.published_at, a.updated_at, a.version, a.featured_image, c.name AS category_name, \
+         c.slug AS category_slug \
          FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
          WHERE a.site_id = $1 AND a.slug = $2 AND a.status = 'published' AND a.published_at <= $3";
     with_db!(db, pool => sqlx::query_as(SQL)
@@ -96,6 +119,8 @@ pub async fn find_public(
 #[derive(Clone, Debug)]
 pub struct NewArticle<'a> {
     pub site_id: i64,
+    pub author_id: Option<i64>,
+    pub featured_image: &'a str,
     pub category_id: Option<i64>,
     pub title: &'a str,
     pub summary: &'a str,
@@ -116,14 +141,30 @@ pub async fn try_insert(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO articles (site_id, category_id, title, slug, summary, body, \
-         byline, status, published_at, created_at, updated_at, version, source_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11) \
+         byline, status, published_at, created_at, updated_at, version, source_hash, author_id, \
+         updated_by, featured_image) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13) \
          ON CONFLICT DO NOTHING RETURNING id";
-    with_db!(db, pool => sqlx::query_scalar(SQL)
-        .bind(new.site_id).bind(new.category_id).bind(new.title).bind(slug)
-        .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
-        .bind(new.published_at).bind(now).bind(new.source_hash)
-        .fetch_optional(pool).await)
+    const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
+         byline, category_id, featured_image, user_id, created_at) \
+         VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    with_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(SQL)
+            .bind(new.site_id).bind(new.category_id).bind(new.title).bind(slug)
+            .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
+            .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
+            .bind(new.featured_image)
+            .fetch_optional(&mut *tx).await?;
+        if let Some(id) = id {
+            sqlx::query(REVISION)
+                .bind(id).bind(new.title).bind(new.summary).bind(new.body).bind(new.byline)
+                .bind(new.category_id).bind(new.featured_image).bind(new.author_id).bind(now)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    })
 }
 
 /// Inserts under the title's slug, or `-2`, `-3`… when it is taken.
@@ -160,4 +201,157 @@ pub async fn find_by_source_hash(
 ) -> sqlx::Result<Option<String>> {
     const SQL: &str = "SELECT slug FROM articles WHERE site_id = $1 AND source_hash = $2";
     with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(hash).fetch_optional(pool).await)
+}
+
+/// An article as the editor shows it.
+#[derive(Clone, Debug, FromRow)]
+pub struct Editable {
+    pub id: i64,
+    pub category_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub body: String,
+    pub byline: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub featured_image: String,
+    pub review_comment: String,
+    pub author_name: Option<String>,
+    pub updated_by_name: Option<String>,
+}
+
+impl Editable {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
+}
+
+pub async fn find_editable(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<Editable>> {
+    const SQL: &str = "SELECT a.id, a.category_id, a.author_id, a.title, a.slug, a.summary, a.body, \
+         a.byline, a.status, a.published_at, a.created_at, a.updated_at, a.version, a.featured_image, \
+         a.review_comment, au.display_name AS author_name, ub.display_name AS updated_by_name \
+         FROM articles a LEFT JOIN users au ON au.id = a.author_id LEFT JOIN users ub ON ub.id = a.updated_by \
+         WHERE a.site_id = $1 AND a.id = $2";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)
+}
+
+/// An article in the admin lists.
+#[derive(Clone, Debug, FromRow)]
+pub struct AdminListed {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub author_name: Option<String>,
+    pub category_name: Option<String>,
+}
+
+/// Articles of a site for the admin, optionally of one status and/or one
+/// author, most recently changed first.
+pub async fn list_admin(
+    db: &Db,
+    site_id: i64,
+    status: Option<Status>,
+    author_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<AdminListed>> {
+    const SQL: &str = "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
+         u.display_name AS author_name, c.name AS category_name \
+         FROM articles a LEFT JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id \
+         WHERE a.site_id = $1 AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3) \
+         ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5";
+    let status = status.map(Status::as_str);
+    with_db!(db, pool => sqlx::query_as(SQL)
+        .bind(site_id).bind(status).bind(author_id).bind(limit).bind(offset)
+        .fetch_all(pool).await)
+}
+
+pub async fn count_admin(
+    db: &Db,
+    site_id: i64,
+    status: Option<Status>,
+    author_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM articles a \
+         WHERE a.site_id = $1 AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3)";
+    let status = status.map(Status::as_str);
+    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(status).bind(author_id).fetch_one(pool).await)
+}
+
+/// An article's editable content.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub byline: String,
+    pub category_id: Option<i64>,
+    pub featured_image: String,
+}
+
+/// A change to an article: new content, a new status, or both.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    pub content: Option<Content>,
+    pub status: Option<Status>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub review_comment: Option<String>,
+}
+
+/// Applies a change if the article is still at `expected_version`, in one
+/// transaction; a content change also records a revision. Returns the new
+/// version, or `None` when someone else saved first (nothing is changed).
+pub async fn apply(
+    db: &Db,
+    site_id: i64,
+    id: i64,
+    expected_version: i64,
+    change: &Change,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    const CONTENT: &str = "UPDATE articles SET title = $1, summary = $2, body = $3, byline = $4, \
+         category_id = $5, featured_image = $6, updated_at = $7, updated_by = $8, version = version + 1 \
+         WHERE site_id = $9 AND id = $10 AND version = $11 RETURNING version";
+    const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
+         byline, category_id, featured_image, user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    const STATUS: &str = "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), \
+         review_comment = COALESCE($3, review_comment), updated_at = $4, updated_by = $5, \
+         version = version + 1 WHERE site_id = $6 AND id = $7 AND version = $8 RETURNING version";
+    with_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let mut version = expected_version;
+        if let Some(c) = &change.content {
+            let updated: Option<i64> = sqlx::query_scalar(CONTENT)
+                .bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline).bind(c.category_id)
+                .bind(&c.featured_image).bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
+                .fetch_optional(&mut *tx).await?;
+            let Some(v) = updated else { return Ok(None) };
+            version = v;
+            sqlx::query(REVISION)
+                .bind(id).bind(version).bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline)
+                .bind(c.category_id).bind(&c.featured_image).bind(user_id).bind(now)
+                .execute(&mut *tx).await?;
+        }
+        if let Some(status) = change.status {
+            let updated: Option<i64> = sqlx::query_scalar(STATUS)
+                .bind(status.as_str()).bind(change.published_at).bind(change.review_comment.as_deref())
+                .bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
+                .fetch_optional(&mut *tx).await?;
+            let Some(v) = updated else { return Ok(None) };
+            version = v;
+        }
+        tx.commit().await?;
+        Ok(Some(version))
+    })
 }

@@ -246,6 +246,8 @@ pub async fn store(
     let summary = page.summary();
     let new = NewArticle {
         site_id,
+        author_id: None,
+        featured_image: "",
         category_id,
         title: &page.title,
         summary: &summary,

@@ -5,4 +5,8 @@ pub mod article;
 pub mod category;
 pub mod html;
 pub mod import;
+pub mod media;
+pub mod revision;
+pub mod sanitize;
 pub mod text;
+pub mod workflow;

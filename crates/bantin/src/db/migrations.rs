@@ -24,6 +24,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_tone_style.sql"),
         include_str!("../../migrations/postgres/0002_tone_style.sql"),
     ),
+    (
+        3,
+        "accounts and workflow",
+        include_str!("../../migrations/sqlite/0003_accounts_workflow.sql"),
+        include_str!("../../migrations/postgres/0003_accounts_workflow.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -23,6 +23,14 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -40,7 +48,12 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -49,9 +62,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = match &self {
-            AppError::BadRequest(message) => message.clone(),
+            AppError::BadRequest(message)
+            | AppError::Forbidden(message)
+            | AppError::TooLarge(message)
+            | AppError::Conflict(message) => message.clone(),
             AppError::NotFound => default_message(status).to_owned(),
-            AppError::Database(_) | AppError::Template(_) => {
+            AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 default_message(status).to_owned()
             }
@@ -70,6 +86,7 @@ fn default_message(status: StatusCode) -> &'static str {
         StatusCode::METHOD_NOT_ALLOWED => "Phương thức yêu cầu không được hỗ trợ cho địa chỉ này.",
         StatusCode::REQUEST_TIMEOUT => "Yêu cầu mất quá nhiều thời gian. Vui lòng thử lại.",
         StatusCode::PAYLOAD_TOO_LARGE => "Dữ liệu gửi lên quá lớn.",
+        StatusCode::FORBIDDEN => "Bạn không có quyền thực hiện thao tác này.",
         s if s.is_client_error() => "Yêu cầu không hợp lệ.",
         _ => "Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút.",
     }
@@ -78,6 +95,7 @@ fn default_message(status: StatusCode) -> &'static str {
 fn title(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
+        StatusCode::FORBIDDEN => "Không có quyền truy cập",
         s if s.is_client_error() => "Yêu cầu không hợp lệ",
         _ => "Lỗi máy chủ",
     }

@@ -1,9 +1,14 @@
 //! HTTP: handlers grouped by audience, and what every response shares.
 
+pub mod admin;
 pub mod assets;
+pub mod auth;
+pub mod client;
 pub mod error;
+pub mod form;
 pub mod health;
 pub mod layout;
+pub mod media;
 pub mod params;
 pub mod public;
 pub mod security;

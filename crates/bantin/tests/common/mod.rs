@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header::HeaderMap};
-use bantin::app::{self, AppState};
+use bantin::app::{self, AppState, Settings};
 use bantin::clock::ManualClock;
 use bantin::content::import::{self, CapturedPage, Imported};
 use bantin::db::Db;
@@ -65,7 +65,7 @@ pub fn fixture_text(name: &str) -> String {
 }
 
 enum Storage {
-    Sqlite(tempfile::TempDir),
+    Sqlite,
     Postgres { admin_url: String, schema: String },
 }
 
@@ -76,6 +76,8 @@ pub struct TestApp {
     pub db: Db,
     /// A URL for the CLI that reaches this test's database.
     pub database_url: String,
+    /// The data folder (SQLite file, media): removed with the test.
+    pub data_dir: tempfile::TempDir,
     storage: Storage,
 }
 
@@ -103,7 +105,7 @@ impl TestApp {
     pub async fn sqlite() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = bantin::db::sqlite_url_in(dir.path());
-        TestApp::start(url, Storage::Sqlite(dir)).await
+        TestApp::start(url, dir, Storage::Sqlite).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
@@ -136,14 +138,21 @@ impl TestApp {
         admin.close().await;
         let sep = if admin_url.contains('?') { '&' } else { '?' };
         let url = format!("{admin_url}{sep}options[search_path]={schema}");
-        Some(TestApp::start(url, Storage::Postgres { admin_url, schema }).await)
+        let dir = tempfile::tempdir().unwrap();
+        Some(TestApp::start(url, dir, Storage::Postgres { admin_url, schema }).await)
     }
 
-    async fn start(database_url: String, storage: Storage) -> TestApp {
+    async fn start(database_url: String, data_dir: tempfile::TempDir, storage: Storage) -> TestApp {
         let db = Db::connect(&database_url).await.unwrap();
         db.migrate().await.unwrap();
         let clock = ManualClock::new(sample_time());
-        let state = AppState::new(db.clone(), Arc::new(clock.clone()))
+        let settings = Settings {
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            media_dir: data_dir.path().join("media"),
+            max_upload_bytes: 10 * 1024 * 1024,
+        };
+        let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
             .unwrap();
         let router = app::router(state.clone());
@@ -153,8 +162,21 @@ impl TestApp {
             clock,
             db,
             database_url,
+            data_dir,
             storage,
         }
+    }
+
+    /// The same database and clock, served with other settings (as by a
+    /// second server, or one behind a proxy).
+    pub async fn with_settings(&self, adjust: impl FnOnce(&mut Settings)) -> (AppState, Router) {
+        let mut settings = self.state.settings().clone();
+        adjust(&mut settings);
+        let state = AppState::new(self.db.clone(), Arc::new(self.clock.clone()), settings)
+            .await
+            .unwrap();
+        let router = app::router(state.clone());
+        (state, router)
     }
 
     /// Drops what the test created (the PostgreSQL schema; the SQLite

@@ -1,19 +1,36 @@
-//! `/tin-tuc/{slug}`: one article.
+//! `/tin-tuc/{slug}`: one article. The editor's preview renders the same
+//! page through [`render_article`].
 
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use chrono::{DateTime, Utc};
 
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::app::AppState;
-use crate::content::article;
+use crate::content::{article, media};
 use crate::localtime;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
 
 /// Slugs are at most 80 bytes, plus a `-N` suffix; anything longer is not one.
 const MAX_SLUG_BYTES: usize = 100;
+
+/// What an article page shows.
+pub struct ArticleView {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub byline: String,
+    pub category: String,
+    pub published_at: DateTime<Utc>,
+    /// `/media/…` of the featured image, or empty.
+    pub featured_image: String,
+    pub latest: Vec<ListItem>,
+    /// Shown to staff before saving: a banner, and not for search engines.
+    pub preview: bool,
+}
 
 #[derive(Template)]
 #[template(path = "article.html")]
@@ -25,7 +42,25 @@ struct ArticlePage {
     category: String,
     body: String,
     byline: String,
+    image: String,
     latest: Vec<ListItem>,
+    preview: bool,
+}
+
+pub fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
+    let page = ArticlePage {
+        layout: Layout::new(&state.site(), &view.title, &view.summary).nav(Nav::News),
+        date: localtime::format_datetime(view.published_at),
+        datetime: localtime::rfc3339_local(view.published_at),
+        category: view.category,
+        title: view.title,
+        body: view.body,
+        byline: view.byline,
+        image: view.featured_image,
+        latest: view.latest,
+        preview: view.preview,
+    };
+    Ok(Html(page.render()?))
 }
 
 pub async fn show(
@@ -52,16 +87,23 @@ pub async fn show(
             .take(SIDEBAR_LATEST as usize)
             .collect(),
     );
-    let published = a.published_at.unwrap_or(a.updated_at);
-    let view = ArticlePage {
-        layout: Layout::new(&site, &a.title, &a.summary).nav(Nav::News),
-        date: localtime::format_datetime(published),
-        datetime: localtime::rfc3339_local(published),
-        category: a.category_name.unwrap_or_default(),
+    let featured_image = match a.featured_image.as_str() {
+        "" => String::new(),
+        url => media::find_by_url(db, site.id, url)
+            .await?
+            .map(|i| i.url_for_width(1200))
+            .unwrap_or_default(),
+    };
+    let view = ArticleView {
+        published_at: a.published_at.unwrap_or(a.updated_at),
         title: a.title,
+        summary: a.summary,
         body: a.body,
         byline: a.byline,
+        category: a.category_name.unwrap_or_default(),
+        featured_image,
         latest,
+        preview: false,
     };
-    Ok(Html(view.render()?))
+    render_article(&state, view)
 }

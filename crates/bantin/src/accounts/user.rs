@@ -1,0 +1,134 @@
+//! Staff users and their SQL.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::Role;
+use crate::db::Db;
+use crate::with_db;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub site_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        // The CHECK constraint allows only the three roles; anything else is
+        // treated as the least privileged.
+        Role::parse(&self.role).unwrap_or(Role::Author)
+    }
+}
+
+/// Usernames: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit,
+/// compared lower-case.
+pub fn normalize_username(raw: &str) -> Option<String> {
+    let name = raw.trim().to_lowercase();
+    let ok = (3..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric());
+    ok.then_some(name)
+}
+
+pub async fn find_by_username(db: &Db, site_id: i64, username: &str) -> sqlx::Result<Option<User>> {
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+         FROM users WHERE site_id = $1 AND username = $2";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(username).fetch_optional(pool).await)
+}
+
+pub async fn find(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<User>> {
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+         FROM users WHERE site_id = $1 AND id = $2";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)
+}
+
+pub async fn list(db: &Db, site_id: i64) -> sqlx::Result<Vec<User>> {
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+         FROM users WHERE site_id = $1 ORDER BY disabled, username";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).fetch_all(pool).await)
+}
+
+/// Creates a user; `None` if the username is taken.
+pub async fn insert(
+    db: &Db,
+    site_id: i64,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    const SQL: &str = "INSERT INTO users (site_id, username, display_name, password_hash, role, \
+         disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, FALSE, $6, $6) \
+         ON CONFLICT (site_id, username) DO NOTHING RETURNING id";
+    with_db!(db, pool => sqlx::query_scalar(SQL)
+        .bind(site_id).bind(username).bind(display_name).bind(password_hash).bind(role.as_str()).bind(now)
+        .fetch_optional(pool).await)
+}
+
+pub async fn set_password(
+    db: &Db,
+    user_id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+    with_db!(db, pool => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(pool).await.map(|_| ()))
+}
+
+pub async fn update_profile(
+    db: &Db,
+    user_id: i64,
+    display_name: &str,
+    role: Role,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    const SQL: &str = "UPDATE users SET display_name = $1, role = $2, disabled = $3, updated_at = $4 WHERE id = $5";
+    with_db!(db, pool => sqlx::query(SQL)
+        .bind(display_name).bind(role.as_str()).bind(disabled).bind(now).bind(user_id)
+        .execute(pool).await.map(|_| ()))
+}
+
+/// Active admins of a site: the last one may not be demoted or disabled.
+pub async fn count_active_admins(db: &Db, site_id: i64) -> sqlx::Result<i64> {
+    const SQL: &str =
+        "SELECT COUNT(*) FROM users WHERE site_id = $1 AND role = 'admin' AND NOT disabled";
+    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).fetch_one(pool).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(
+            normalize_username(" NguyenVanA "),
+            Some("nguyenvana".into())
+        );
+        assert_eq!(
+            normalize_username("bbt.xa-sincheng_1"),
+            Some("bbt.xa-sincheng_1".into())
+        );
+        for bad in [
+            "ab",
+            "nguyễn",
+            "a b",
+            ".abc",
+            "x".repeat(33).as_str(),
+            "<script>",
+        ] {
+            assert_eq!(normalize_username(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Uploaded images. An upload is decoded (so it must really be a JPEG, PNG
+//! or WebP, within size and pixel limits), re-encoded — which drops EXIF,
+//! GPS and every other metadata — and stored under a generated name with
+//! smaller variants for article pages and lists. A rejected file stores
+//! nothing; files are written before the database row and removed again if
+//! the row cannot be written.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::codecs::webp::WebPEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use sqlx::FromRow;
+
+use crate::accounts::secret::random_hex;
+use crate::db::Db;
+use crate::with_db;
+
+/// Widths of the smaller copies: the article page, and lists.
+pub const VARIANT_WIDTHS: [u32; 2] = [1200, 400];
+/// Largest accepted side, in pixels (a 12000×12000 photo is 144 MP).
+pub const MAX_SIDE: u32 = 12_000;
+const JPEG_QUALITY: u8 = 85;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Rejection {
+    #[error("Tệp quá lớn: tối đa {0} MB.")]
+    TooLarge(u64),
+    #[error("Chưa chọn tệp ảnh.")]
+    Empty,
+    #[error("Tệp không phải ảnh JPEG, PNG hoặc WebP.")]
+    NotAnImage,
+    #[error("Ảnh quá lớn: tối đa {MAX_SIDE}×{MAX_SIDE} điểm ảnh.")]
+    TooManyPixels,
+    #[error("Không đọc được ảnh: tệp bị hỏng.")]
+    Corrupt,
+}
+
+/// A verified, re-encoded image and its variants, ready to store.
+pub struct Processed {
+    pub ext: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// (variant width or `None` for the full image, encoded bytes)
+    pub files: Vec<(Option<u32>, Vec<u8>)>,
+}
+
+/// Decodes, checks and re-encodes an upload (CPU work: call it on a
+/// blocking thread).
+pub fn process(bytes: &[u8], max_bytes: u64) -> Result<Processed, Rejection> {
+    if bytes.is_empty() {
+        return Err(Rejection::Empty);
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(Rejection::TooLarge(max_bytes / (1024 * 1024)));
+    }
+    let format = image::guess_format(bytes).map_err(|_| Rejection::NotAnImage)?;
+    let ext = match format {
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        _ => return Err(Rejection::NotAnImage),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(768 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => Rejection::TooManyPixels,
+        _ => Rejection::Corrupt,
+    })?;
+    let (width, height) = (image.width(), image.height());
+    let mut files = vec![(None, encode(&image, format)?)];
+    for w in VARIANT_WIDTHS {
+        if width > w {
+            let h = ((u64::from(height) * u64::from(w)) / u64::from(width)).max(1) as u32;
+            files.push((
+                Some(w),
+                encode(&image.resize_exact(w, h, FilterType::CatmullRom), format)?,
+            ));
+        }
+    }
+    Ok(Processed {
+        ext,
+        width,
+        height,
+        files,
+    })
+}
+
+fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, Rejection> {
+    let mut out = Vec::new();
+    let result = match format {
+        ImageFormat::Jpeg => DynamicImage::ImageRgb8(image.to_rgb8())
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)),
+        ImageFormat::Png => image.write_with_encoder(PngEncoder::new(&mut out)),
+        _ => {
+            let image = if image.has_alpha() {
+                DynamicImage::ImageRgba8(image.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8())
+            };
+            image.write_with_encoder(WebPEncoder::new_lossless(&mut out))
+        }
+    };
+    result.map_err(|_| Rejection::Corrupt)?;
+    Ok(out)
+}
+
+/// `NAME.EXT`, or `NAME-WIDTH.EXT` for a variant.
+pub fn file_name(name: &str, width: Option<u32>, ext: &str) -> String {
+    match width {
+        Some(w) => format!("{name}-{w}.{ext}"),
+        None => format!("{name}.{ext}"),
+    }
+}
+
+/// Whether a requested file name is one this module makes (no paths, no
+/// dots but the extension's): the only names `/media/` serves.
+pub fn is_media_file_name(file: &str) -> bool {
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    let (name, width) = match stem.split_once('-') {
+        Some((n, w)) => (n, Some(w)),
+        None => (stem, None),
+    };
+    matches!(ext, "jpg" | "png" | "webp")
+        && name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && width.is_none_or(|w| VARIANT_WIDTHS.iter().any(|v| v.to_string() == w))
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Image {
+    pub id: i64,
+    pub name: String,
+    pub ext: String,
+    pub original: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Image {
+    pub fn url(&self) -> String {
+        format!("/media/{}", file_name(&self.name, None, &self.ext))
+    }
+
+    /// The variant at most `width` wide (the original if it is narrower).
+    pub fn url_for_width(&self, width: u32) -> String {
+        let variant = (self.width > i64::from(width)).then_some(width);
+        format!("/media/{}", file_name(&self.name, variant, &self.ext))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Rejected(#[from] Rejection),
+    #[error("cannot write the image: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Verifies, re-encodes and stores an upload.
+#[allow(clippy::too_many_arguments)]
+pub async fn store(
+    db: &Db,
+    media_dir: &Path,
+    site_id: i64,
+    user_id: i64,
+    original_name: &str,
+    bytes: Vec<u8>,
+    max_bytes: u64,
+    now: DateTime<Utc>,
+) -> Result<Image, StoreError> {
+    let size = bytes.len() as i64;
+    let processed = tokio::task::spawn_blocking(move || process(&bytes, max_bytes))
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+    let name = random_hex(16);
+    let mut written = Vec::new();
+    for (width, data) in &processed.files {
+        let path = media_dir.join(file_name(&name, *width, processed.ext));
+        let tmp = path.with_extension("tmp");
+        let result = async {
+            tokio::fs::write(&tmp, data).await?;
+            tokio::fs::rename(&tmp, &path).await
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            remove_all(&written).await;
+            return Err(e.into());
+        }
+        written.push(path);
+    }
+    let original: String = vntext::normalize(original_name).chars().take(200).collect();
+    const SQL: &str = "INSERT INTO images (site_id, name, ext, original, width, height, bytes, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+    let inserted: sqlx::Result<i64> = with_db!(db, pool => sqlx::query_scalar(SQL)
+        .bind(site_id).bind(&name).bind(processed.ext).bind(&original)
+        .bind(i64::from(processed.width)).bind(i64::from(processed.height)).bind(size).bind(user_id).bind(now)
+        .fetch_one(pool).await);
+    match inserted {
+        Ok(id) => Ok(Image {
+            id,
+            name,
+            ext: processed.ext.to_owned(),
+            original,
+            width: i64::from(processed.width),
+            height: i64::from(processed.height),
+            bytes: size,
+            created_at: now,
+        }),
+        Err(e) => {
+            remove_all(&written).await;
+            Err(e.into())
+        }
+    }
+}
+
+async fn remove_all(paths: &[std::path::PathBuf]) {
+    for p in paths {
+        let _ = tokio::fs::remove_file(p).await;
+    }
+}
+
+pub async fn list(db: &Db, site_id: i64, limit: i64) -> sqlx::Result<Vec<Image>> {
+    const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \
+         WHERE site_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(limit).fetch_all(pool).await)
+}
+
+/// The image a `/media/...` URL points at, if it is one of this site's.
+pub async fn find_by_url(db: &Db, site_id: i64, url: &str) -> sqlx::Result<Option<Image>> {
+    const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \
+         WHERE site_id = $1 AND name = $2";
+    let Some(file) = url
+        .strip_prefix("/media/")
+        .filter(|f| is_media_file_name(f))
+    else {
+        return Ok(None);
+    };
+    let name = &file[..32];
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(name).fetch_optional(pool).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            width,
+            height,
+            image::Rgb([200, 30, 30]),
+        ));
+        let mut out = Vec::new();
+        img.write_with_encoder(PngEncoder::new(&mut out)).unwrap();
+        out
+    }
+
+    #[test]
+    fn images_are_verified_and_resized() {
+        let p = process(&png(1600, 800), 10 << 20).unwrap();
+        assert_eq!((p.ext, p.width, p.height), ("png", 1600, 800));
+        assert_eq!(
+            p.files.iter().map(|(w, _)| *w).collect::<Vec<_>>(),
+            vec![None, Some(1200), Some(400)]
+        );
+        let small = process(&png(300, 200), 10 << 20).unwrap();
+        assert_eq!(small.files.len(), 1, "no upscaled variants");
+    }
+
+    #[test]
+    fn anything_else_is_rejected() {
+        assert_eq!(process(b"", 10).err(), Some(Rejection::Empty));
+        assert_eq!(
+            process(b"<?php echo 1; ?>", 1 << 20).err(),
+            Some(Rejection::NotAnImage)
+        );
+        assert_eq!(
+            process(b"GIF89a....", 1 << 20).err(),
+            Some(Rejection::NotAnImage)
+        );
+        let mut broken = png(50, 50);
+        broken.truncate(60);
+        assert_eq!(process(&broken, 1 << 20).err(), Some(Rejection::Corrupt));
+        assert_eq!(
+            process(&png(50, 50), 10).err(),
+            Some(Rejection::TooLarge(0))
+        );
+    }
+
+    #[test]
+    fn only_generated_names_are_served() {
+        let name = "0123456789abcdef0123456789abcdef";
+        assert!(is_media_file_name(&format!("{name}.jpg")));
+        assert!(is_media_file_name(&format!("{name}-400.webp")));
+        for bad in [
+            "../etc/passwd",
+            "x.jpg",
+            &format!("{name}.php"),
+            &format!("{name}-999.jpg"),
+            &format!("../{name}.jpg"),
+            &format!("{}.jpg", name.to_uppercase()),
+        ] {
+            assert!(!is_media_file_name(bad), "{bad}");
+        }
+    }
+}

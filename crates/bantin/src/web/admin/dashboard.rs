@@ -1,0 +1,64 @@
+//! `/admin`: my drafts, articles waiting for review, recently published.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Html;
+
+use super::articles::{Row, rows};
+use super::{AdminLayout, ListQuery};
+use crate::app::AppState;
+use crate::content::article::{self, Status};
+use crate::web::auth::Staff;
+use crate::web::error::AppError;
+
+const PER_SECTION: i64 = 10;
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    layout: AdminLayout,
+    my_drafts: Vec<Row>,
+    pending: Vec<Row>,
+    published: Vec<Row>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    let (db, site, now) = (state.db(), state.site(), state.now());
+    let mine = Some(staff.user.id);
+    // Authors see their own submissions waiting; reviewers see everyone's.
+    let pending_of = if staff.role().can_review() {
+        None
+    } else {
+        mine
+    };
+    let page = Dashboard {
+        my_drafts: rows(
+            article::list_admin(db, site.id, Some(Status::Draft), mine, PER_SECTION, 0).await?,
+            now,
+        ),
+        pending: rows(
+            article::list_admin(
+                db,
+                site.id,
+                Some(Status::Pending),
+                pending_of,
+                PER_SECTION,
+                0,
+            )
+            .await?,
+            now,
+        ),
+        published: rows(
+            article::list_admin(db, site.id, Some(Status::Published), None, PER_SECTION, 0).await?,
+            now,
+        ),
+        layout: AdminLayout::new(&state, &staff, "dashboard", "Tổng quan")
+            .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref())),
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,127 @@
+//! `/admin/media`: upload images, see the recent ones and their addresses.
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::{AdminLayout, ListQuery, date};
+use crate::app::AppState;
+use crate::audit;
+use crate::content::media::{self, Image};
+use crate::web::auth::Staff;
+use crate::web::error::AppError;
+use crate::web::form::read_multipart;
+
+struct ImageRow {
+    url: String,
+    thumb: String,
+    original: String,
+    size: String,
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/media.html")]
+struct Page {
+    layout: AdminLayout,
+    images: Vec<ImageRow>,
+    error: String,
+    max_upload_mb: u64,
+}
+
+fn row(i: Image) -> ImageRow {
+    ImageRow {
+        url: i.url(),
+        thumb: i.url_for_width(400),
+        size: format!("{}×{}, {} KB", i.width, i.height, (i.bytes + 1023) / 1024),
+        date: date(i.created_at),
+        original: i.original,
+    }
+}
+
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    error: &str,
+    notice: Option<&str>,
+) -> Result<Html<String>, AppError> {
+    let images = media::list(state.db(), state.site().id, 100).await?;
+    let view = Page {
+        layout: AdminLayout::new(state, staff, "media", "Ảnh").notice(notice),
+        images: images.into_iter().map(row).collect(),
+        error: error.to_owned(),
+        max_upload_mb: state.settings().max_upload_bytes / (1024 * 1024),
+    };
+    Ok(Html(view.render()?))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    page(
+        &state,
+        &staff,
+        "",
+        query.as_ref().ok().and_then(|q| q.notice.as_deref()),
+    )
+    .await
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let multipart =
+        multipart.map_err(|_| AppError::BadRequest("Dữ liệu biểu mẫu không hợp lệ.".into()))?;
+    let form = read_multipart(multipart).await?;
+    staff.check_csrf(form.text("csrf"))?;
+    let Some((_, name, bytes)) = form.file else {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            page(&state, &staff, "Chưa chọn tệp ảnh.", None).await?,
+        )
+            .into_response());
+    };
+    let (db, site, now) = (state.db(), state.site(), state.now());
+    let settings = state.settings();
+    match media::store(
+        db,
+        &settings.media_dir,
+        site.id,
+        staff.user.id,
+        &name,
+        bytes,
+        settings.max_upload_bytes,
+        now,
+    )
+    .await
+    {
+        Ok(image) => {
+            audit::record(
+                db,
+                site.id,
+                Some(staff.user.id),
+                "image_upload",
+                &image.url(),
+                &image.original,
+                now,
+            )
+            .await?;
+            Ok(Redirect::to("/admin/media?thong-bao=da-tai-anh").into_response())
+        }
+        Err(media::StoreError::Rejected(r)) => {
+            let status = match r {
+                media::Rejection::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            Ok((status, page(&state, &staff, &r.to_string(), None).await?).into_response())
+        }
+        Err(e) => Err(anyhow::anyhow!(e).into()),
+    }
+}

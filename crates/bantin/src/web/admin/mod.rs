@@ -1,0 +1,116 @@
+//! The staff area under `/admin`. Every handler takes [`Staff`] (no session:
+//! redirect to the login page) and checks the role on the server.
+
+mod articles;
+mod audit_log;
+mod categories;
+mod dashboard;
+mod media;
+mod settings;
+mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+
+use crate::app::AppState;
+use crate::localtime;
+use crate::web::assets;
+use crate::web::auth::Staff;
+
+pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/new", get(articles::new_form))
+        .route("/articles/{id}", get(articles::edit).post(articles::save))
+        .route("/articles/{id}/revisions/{rev}", get(articles::revision))
+        .route(
+            "/articles/{id}/revisions/{rev}/restore",
+            post(articles::restore),
+        )
+        .route(
+            "/categories",
+            get(categories::list).post(categories::create),
+        )
+        .route("/categories/{id}", post(categories::update))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", post(users::update))
+        .route("/settings", get(settings::show).post(settings::save))
+        .route("/audit", get(audit_log::list))
+        .route("/media", get(media::list).post(media::upload))
+        // Room for the largest image plus the rest of the form.
+        .layer(DefaultBodyLimit::max(
+            max_upload_bytes as usize + 2 * 1024 * 1024,
+        ))
+}
+
+/// The frame of every admin page.
+pub struct AdminLayout {
+    pub site_name: String,
+    pub page_title: String,
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    /// The current menu entry: `dashboard`, `articles`, `categories`, `media`, `users`, `settings`, `audit`.
+    pub section: &'static str,
+    pub can_review: bool,
+    pub can_administer: bool,
+    pub stylesheet: &'static str,
+    pub admin_stylesheet: &'static str,
+    pub notice: String,
+}
+
+impl AdminLayout {
+    pub fn new(state: &AppState, staff: &Staff, section: &'static str, title: &str) -> AdminLayout {
+        let role = staff.role();
+        AdminLayout {
+            site_name: state.site().name.clone(),
+            page_title: format!("{title} - Quản trị {}", state.site().name),
+            user_name: staff.user.display_name.clone(),
+            role_label: role.label(),
+            csrf: staff.session.csrf_token.clone(),
+            section,
+            can_review: role.can_review(),
+            can_administer: role.can_administer(),
+            stylesheet: assets::stylesheet_href(),
+            admin_stylesheet: assets::admin_stylesheet_href(),
+            notice: String::new(),
+        }
+    }
+
+    /// A notice after a redirect (`?thong-bao=…`), from a fixed list.
+    pub fn notice(mut self, code: Option<&str>) -> AdminLayout {
+        self.notice = match code {
+            Some("da-luu") => "Đã lưu.",
+            Some("da-gui-duyet") => "Đã gửi bài cho Ban biên tập duyệt.",
+            Some("da-xuat-ban") => "Đã xuất bản.",
+            Some("da-tra-lai") => "Đã trả bài lại cho tác giả.",
+            Some("da-go-bai") => "Đã gỡ bài khỏi trang.",
+            Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",
+            Some("da-tai-anh") => "Đã tải ảnh lên.",
+            _ => "",
+        }
+        .to_owned();
+        self
+    }
+
+    pub fn is(&self, section: &str) -> bool {
+        self.section == section
+    }
+}
+
+pub(crate) fn date(at: DateTime<Utc>) -> String {
+    localtime::format_datetime(at)
+}
+
+/// `?thong-bao=` and `?trang=` and friends.
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(rename = "thong-bao")]
+    pub notice: Option<String>,
+    pub trang: Option<String>,
+    #[serde(rename = "trang-thai")]
+    pub status: Option<String>,
+}
