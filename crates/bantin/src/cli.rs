@@ -324,6 +324,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the listening address")?;
+    let maintenance = tokio::spawn(maintain(db.clone()));
     tracing::info!(
         database = %db::redact_url(&config.database_url),
         "bantin is serving on http://{address}"
@@ -336,8 +337,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     .await
     .context("server error")?;
     tracing::info!("shutting down");
+    maintenance.abort();
     db.close().await;
     Ok(())
+}
+
+/// Housekeeping while serving: expired sessions and old login failures.
+async fn maintain(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = SystemClock.now();
+        if let Err(e) = session::purge_expired(&db, now).await {
+            tracing::warn!(error = %e, "cannot purge expired sessions");
+        }
+        if let Err(e) = crate::accounts::throttle::purge_old(&db, now).await {
+            tracing::warn!(error = %e, "cannot purge old login attempts");
+        }
+    }
 }
 
 async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode> {

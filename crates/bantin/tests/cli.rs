@@ -62,6 +62,67 @@ both_databases! {
     }
 }
 
+fn user_cmd(url: &str, args: &[&str], stdin: Option<&str>) -> (Output, String, String) {
+    let mut cmd = bantin();
+    cmd.args(["--database-url", url, "user"]).args(args);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+both_databases! {
+    async fn user_commands_manage_accounts(app) {
+        let url = app.database_url.clone();
+        let (out, stdout, stderr) = user_cmd(&url, &["add", "quantri", "--role", "admin", "--display-name", "Quản trị xã"], None);
+        assert!(out.status.success(), "{stderr}");
+        let password = stdout.split("Mật khẩu (chỉ hiện một lần): ").nth(1).unwrap().trim().to_owned();
+        assert_eq!(password.len(), 20);
+        assert_eq!(app.post_login("quantri", &password, None).await.status, axum::http::StatusCode::SEE_OTHER);
+
+        let (out, _, stderr) = user_cmd(&url, &["add", "vanthu", "--role", "author", "--password-stdin"], Some("matkhau123\n"));
+        assert!(!out.status.success());
+        assert!(stderr.contains("quá phổ biến"), "{stderr}");
+        let (out, stdout, _) = user_cmd(&url, &["add", "vanthu", "--role", "author", "--password-stdin"], Some("Nương ngô Tả Phìn 88\n"));
+        assert!(out.status.success());
+        assert!(!stdout.contains("Mật khẩu"), "a password given is not printed");
+        let (out, _, stderr) = user_cmd(&url, &["add", "vanthu", "--role", "author"], None);
+        assert!(!out.status.success() && stderr.contains("đã có"), "{stderr}");
+        let (out, _, stderr) = user_cmd(&url, &["add", "Nguyễn", "--role", "author"], None);
+        assert!(!out.status.success() && stderr.contains("3-32"), "{stderr}");
+
+        let (_, list, _) = user_cmd(&url, &["list"], None);
+        assert!(list.contains("quantri\tadmin\thoạt động\tQuản trị xã") && list.contains("vanthu\tauthor"), "{list}");
+
+        let (out, stdout, _) = user_cmd(&url, &["passwd", "vanthu"], None);
+        assert!(out.status.success());
+        let new_password = stdout.split("(chỉ hiện một lần): ").nth(1).unwrap().trim().to_owned();
+        assert_eq!(app.post_login("vanthu", "Nương ngô Tả Phìn 88", None).await.status, axum::http::StatusCode::UNAUTHORIZED);
+        assert_eq!(app.post_login("vanthu", &new_password, None).await.status, axum::http::StatusCode::SEE_OTHER);
+
+        let (out, _, _) = user_cmd(&url, &["disable", "vanthu"], None);
+        assert!(out.status.success());
+        assert_eq!(app.post_login("vanthu", &new_password, None).await.status, axum::http::StatusCode::UNAUTHORIZED);
+        let (_, list, _) = user_cmd(&url, &["list"], None);
+        assert!(list.contains("vanthu\tauthor\tđã khoá"));
+    }
+}
+
 #[test]
 fn data_dir_flag_beats_environment_which_beats_the_config_file() {
     let root = tempfile::tempdir().unwrap();

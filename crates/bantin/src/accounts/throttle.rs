@@ -135,6 +135,12 @@ pub async fn record_success(db: &Db, site_id: i64, keys: &Keys) -> sqlx::Result<
     with_db!(db, pool => sqlx::query(SQL).bind(site_id).bind(&keys.user).execute(pool).await.map(|_| ()))
 }
 
+/// Forgets failures whose window and lock are over.
+pub async fn purge_old(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    const SQL: &str = "DELETE FROM login_attempts WHERE window_start < $1 AND (locked_until IS NULL OR locked_until < $2)";
+    with_db!(db, pool => sqlx::query(SQL).bind(now - WINDOW).bind(now).execute(pool).await.map(|r| r.rows_affected()))
+}
+
 /// "15 phút" for a lock's remaining time, rounded up to whole minutes.
 pub fn minutes_left(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     ((until - now).num_seconds() + 59).div_euclid(60).max(1)

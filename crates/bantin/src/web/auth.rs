@@ -77,7 +77,13 @@ impl FromRequestParts<AppState> for Staff {
         match staff_of(parts, state).await {
             Ok(Some(staff)) => Ok(staff),
             Ok(None) => {
-                let next = parts.uri.path_and_query().map_or("/admin", |p| p.as_str());
+                // Inside the nested /admin router the URI is stripped of its
+                // prefix; the original one is what the browser asked for.
+                let uri = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(&parts.uri, |o| &o.0);
+                let next = uri.path_and_query().map_or("/admin", |p| p.as_str());
                 let target = format!("/dang-nhap?tiep={}", urlencode(next));
                 Err(Redirect::to(&target).into_response())
             }

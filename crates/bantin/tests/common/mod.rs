@@ -261,3 +261,178 @@ async fn drop_stale_schemas(pool: &sqlx::PgPool, now_secs: u64) {
         }
     }
 }
+
+/// A logged-in browser: its session cookie and the CSRF token its pages carry.
+#[derive(Clone, Debug)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A strong password for test accounts.
+pub const PASSWORD: &str = "Rừng xanh Sín Chéng 2026";
+
+impl TestApp {
+    pub async fn create_user(&self, username: &str, role: bantin::accounts::Role) -> i64 {
+        let hash = bantin::accounts::password::hash(PASSWORD.into())
+            .await
+            .unwrap();
+        let display = format!("Cán bộ {username}");
+        bantin::accounts::user::insert(
+            &self.db,
+            self.state.site().id,
+            username,
+            &display,
+            &hash,
+            role,
+            self.clock_now(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+    }
+
+    /// Posts the login form; returns the response.
+    pub async fn post_login(
+        &self,
+        username: &str,
+        password: &str,
+        addr: Option<&str>,
+    ) -> TestResponse {
+        let body = serde_urlencoded::to_string([
+            ("username", username),
+            ("password", password),
+            ("tiep", "/admin"),
+        ])
+        .unwrap();
+        let mut req = Request::post("/dang-nhap")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        if let Some(addr) = addr {
+            let socket: std::net::SocketAddr = format!("{addr}:40000").parse().unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(socket));
+        }
+        self.request(req).await
+    }
+
+    /// Logs in through the form and reads the CSRF token from `/admin`.
+    pub async fn login(&self, username: &str) -> Browser {
+        let r = self.post_login(username, PASSWORD, None).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} failed: {}",
+            r.body
+        );
+        let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
+        let mut browser = Browser {
+            cookie,
+            csrf: String::new(),
+        };
+        let admin = self.get_as("/admin", &browser).await;
+        assert_eq!(admin.status, StatusCode::OK);
+        browser.csrf = csrf_of(&admin.body);
+        browser
+    }
+
+    pub async fn get_as(&self, uri: &str, browser: &Browser) -> TestResponse {
+        self.request(
+            Request::get(uri)
+                .header("cookie", &browser.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A same-origin urlencoded POST, with the session's CSRF token added.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        browser: &Browser,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &browser.csrf)];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.request(
+            Request::post(uri)
+                .header("cookie", &browser.cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A same-origin multipart POST (the article editor, uploads), with the
+    /// CSRF token added; `file` is (field, file name, bytes).
+    pub async fn post_multipart(
+        &self,
+        uri: &str,
+        browser: &Browser,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> TestResponse {
+        let boundary = "----bantin-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &browser.csrf)];
+        all.extend_from_slice(fields);
+        for (name, value) in all {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        if let Some((field, file_name, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.request(
+            Request::post(uri)
+                .header("cookie", &browser.cookie)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn count(&self, table_sql: &'static str) -> i64 {
+        bantin::with_db!(&self.db, pool => sqlx::query_scalar(table_sql).fetch_one(pool).await.unwrap())
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The id in a `Location: /admin/articles/{id}?…` header.
+pub fn article_id_of(r: &TestResponse) -> i64 {
+    let location = r.header("location");
+    location
+        .trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            panic!(
+                "no article id in {location:?} (status {}): {}",
+                r.status, r.body
+            )
+        })
+}

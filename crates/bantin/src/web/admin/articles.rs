@@ -637,7 +637,7 @@ pub async fn create(
     )
     .await?;
     if action != Action::Edit {
-        let change = status_change(action, &typed)?;
+        let change = status_change(action, &typed, now)?;
         article::apply(db, site.id, id, 1, &change, staff.user.id, now).await?;
         audit::record(
             db,
@@ -657,8 +657,9 @@ pub async fn create(
     .into_response())
 }
 
-/// The status part of a workflow action.
-fn status_change(action: Action, typed: &Typed) -> Result<Change, AppError> {
+/// The status part of a workflow action. Publishing without a time
+/// publishes now.
+fn status_change(action: Action, typed: &Typed, now: DateTime<Utc>) -> Result<Change, AppError> {
     let mut change = Change {
         status: Some(action.target(Status::Draft)),
         ..Change::default()
@@ -667,12 +668,7 @@ fn status_change(action: Action, typed: &Typed) -> Result<Change, AppError> {
         Action::Edit => change.status = None,
         Action::Publish => {
             change.published_at = Some(match typed.publish_at.trim() {
-                "" => {
-                    return Ok(Change {
-                        published_at: None,
-                        ..change
-                    });
-                }
+                "" => now,
                 s => parse_datetime_local(s).ok_or_else(|| {
                     AppError::BadRequest("Thời gian xuất bản không hợp lệ.".into())
                 })?,
@@ -758,7 +754,7 @@ pub async fn save(
         );
     };
     staff.require(workflow::allowed(role, is_author, a.status(), action))?;
-    let mut change = match status_change(action, &typed) {
+    let mut change = match status_change(action, &typed, state.now()) {
         Ok(c) => c,
         Err(AppError::BadRequest(message)) => {
             return rerender(typed, message, expected, StatusCode::BAD_REQUEST).await;

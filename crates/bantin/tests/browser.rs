@@ -1,0 +1,280 @@
+//! One walk through the product in a real browser (Debian's chromium via
+//! chromedriver): an author logs in, writes and submits an article, an
+//! editor approves it, and a reader finds it on the public site.
+//!
+//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Where
+//! they are missing the test is skipped, except under CI, where it fails.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const PASSWORD: &str = "Rừng xanh Sín Chéng 2026";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Kills a child process when dropped, so a failing test leaves nothing running.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn bantin(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("BANTIN_DATABASE_URL")
+        .env_remove("BANTIN_CONFIG");
+    cmd
+}
+
+fn add_user(data_dir: &std::path::Path, name: &str, role: &str) {
+    let mut child = bantin(data_dir)
+        .args([
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+            "--display-name",
+            &format!("Cán bộ {name}"),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn login(c: &Client, base: &str, name: &str) {
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//h1[text()='Tổng quan']"))
+        .await
+        .unwrap();
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("form[action='/dang-xuat'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("a.login")).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn author_writes_editor_approves_reader_reads() {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver"
+        );
+        eprintln!("chromium or chromedriver missing: skipping the browser test");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    add_user(data.path(), "tacgia", "author");
+    add_user(data.path(), "bientap", "editor");
+
+    let mut server = bantin(data.path())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--site-name",
+            "Xã Sín Chéng",
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let _server = Running(server);
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("serve logs its address").unwrap();
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let base = format!("http://{address}");
+
+    let port = free_port();
+    let _driver = Running(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                     format!("--user-data-dir={}", profile.path().display())],
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.expect("chromedriver answers");
+
+    // The author writes and submits.
+    login(&c, &base, "tacgia").await;
+    c.find(Locator::LinkText("Viết bài mới"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("Thôn Nàn Sín ra quân làm đường")
+        .await
+        .unwrap();
+    c.find(Locator::Id("body"))
+        .await
+        .unwrap()
+        .send_keys(
+            "Sáng nay, bà con thôn Nàn Sín ra quân làm đường liên thôn.\nCó 120 người tham gia.",
+        )
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[value='gui-duyet']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("Đã gửi bài"), "{notice}");
+    logout(&c).await;
+
+    // The editor finds it waiting and publishes it.
+    login(&c, &base, "bientap").await;
+    c.find(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("button[value='xuat-ban']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("Đã xuất bản"), "{notice}");
+    logout(&c).await;
+
+    // A reader finds it from the home page.
+    c.goto(&base).await.unwrap();
+    c.find(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("article h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "Thôn Nàn Sín ra quân làm đường");
+    let body = c
+        .find(Locator::Css("article .body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Có 120 người tham gia."), "{body}");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/tin-tuc/thon-nan-sin-ra-quan-lam-duong")
+    );
+    c.close().await.unwrap();
+}

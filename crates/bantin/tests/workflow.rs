@@ -1,0 +1,270 @@
+//! The editorial workflow through the admin pages: write, submit, review,
+//! publish (now or scheduled), return, unpublish, revisions, edit conflicts,
+//! sanitised bodies.
+
+mod common;
+
+use axum::http::StatusCode;
+use bantin::accounts::Role;
+use chrono::Duration;
+use common::{Browser, TestApp, article_id_of};
+
+const BODY: &str = "Sáng nay ,  Ban chỉ huy quân sự xã tổ chức huấn luyện dân quân.\nBuổi huấn luyện có 45 chiến sĩ tham gia.";
+
+async fn write(app: &TestApp, b: &Browser, title: &str, action: &str) -> i64 {
+    let r = app
+        .post_multipart(
+            "/admin/articles",
+            b,
+            &[
+                ("title", title),
+                ("summary", ""),
+                ("body", BODY),
+                ("byline", "Hoàng Văn Tư"),
+                ("action", action),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    article_id_of(&r)
+}
+
+async fn version_of(app: &TestApp, b: &Browser, id: i64) -> String {
+    let page = app.get_as(&format!("/admin/articles/{id}"), b).await;
+    page.body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn act(
+    app: &TestApp,
+    b: &Browser,
+    id: i64,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> common::TestResponse {
+    let page = app.get_as(&format!("/admin/articles/{id}"), b).await;
+    let field = |name: &str| -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        page.body
+            .split(&marker)
+            .nth(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let textarea = |id: &str| -> String {
+        let marker = format!("id=\"{id}\"");
+        page.body
+            .split(&marker)
+            .nth(1)
+            .and_then(|s| s.split_once('>'))
+            .map(|(_, rest)| rest.split("</textarea>").next().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (version, title, byline) = (field("version"), field("title"), field("byline"));
+    let body = html_unescape(&textarea("body"));
+    let mut fields = vec![
+        ("version", version.as_str()),
+        ("title", title.as_str()),
+        ("byline", byline.as_str()),
+        ("body", body.as_str()),
+        ("action", action),
+    ];
+    fields.extend_from_slice(extra);
+    app.post_multipart(&format!("/admin/articles/{id}"), b, &fields, None)
+        .await
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
+async fn public_status(app: &TestApp, slug: &str) -> StatusCode {
+    app.get(&format!("/tin-tuc/{slug}")).await.status
+}
+
+both_databases! {
+    async fn author_writes_submits_editor_approves_public_sees(app) {
+        app.create_user("tacgia", Role::Author).await;
+        app.create_user("bientap", Role::Editor).await;
+        let author = app.login("tacgia").await;
+        let editor = app.login("bientap").await;
+
+        let id = write(&app, &author, "Xã tổ chức huấn luyện dân quân", "luu").await;
+        let slug = "xa-to-chuc-huan-luyen-dan-quan";
+        assert_eq!(public_status(&app, slug).await, StatusCode::NOT_FOUND, "a draft is not public");
+        let editor_page = app.get_as(&format!("/admin/articles/{id}"), &author).await;
+        assert!(editor_page.body.contains("Bản nháp") && editor_page.body.contains("value=\"gui-duyet\""));
+        assert!(!editor_page.body.contains("value=\"xuat-ban\""), "authors cannot publish");
+        // The body was cleaned on the way in.
+        assert!(editor_page.body.contains("Sáng nay, Ban chỉ huy"), "{}", editor_page.body);
+
+        // The author cannot publish by forging the action.
+        assert_eq!(act(&app, &author, id, "xuat-ban", &[]).await.status, StatusCode::FORBIDDEN);
+        let submitted = act(&app, &author, id, "gui-duyet", &[]).await;
+        assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+        // Pending: frozen for the author.
+        assert_eq!(act(&app, &author, id, "luu", &[]).await.status, StatusCode::FORBIDDEN);
+        let dashboard = app.get_as("/admin", &editor).await;
+        assert!(dashboard.body.contains("Xã tổ chức huấn luyện dân quân"));
+
+        let published = act(&app, &editor, id, "xuat-ban", &[]).await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+        let page = app.get(&format!("/tin-tuc/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("<p>Buổi huấn luyện có 45 chiến sĩ tham gia.</p>"));
+        assert!(page.body.contains("<p class=\"byline\">Hoàng Văn Tư</p>"));
+        assert!(app.get("/tin-tuc").await.body.contains(slug));
+
+        let admin_audit: Vec<String> = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(pool).await.unwrap());
+        for action in ["article_create", "article_submit", "article_publish"] {
+            assert!(admin_audit.iter().any(|a| a == action), "{action} in {admin_audit:?}");
+        }
+
+        // Unpublish: gone from the public site.
+        assert_eq!(act(&app, &editor, id, "go-bai", &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(public_status(&app, slug).await, StatusCode::NOT_FOUND);
+    }
+
+    async fn editors_return_articles_with_a_comment(app) {
+        app.create_user("tacgia", Role::Author).await;
+        app.create_user("bientap", Role::Editor).await;
+        let author = app.login("tacgia").await;
+        let editor = app.login("bientap").await;
+        let id = write(&app, &author, "Thông báo lịch họp", "gui-duyet").await;
+        let without = act(&app, &editor, id, "tra-lai", &[]).await;
+        assert_eq!(without.status, StatusCode::BAD_REQUEST);
+        assert!(without.body.contains("Hãy ghi nhận xét"));
+        let returned = act(&app, &editor, id, "tra-lai", &[("review_comment", "Bổ sung giờ họp ,  địa điểm.")]).await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER);
+        let page = app.get_as(&format!("/admin/articles/{id}"), &author).await;
+        assert!(page.body.contains("Nhận xét của Ban biên tập") && page.body.contains("Bổ sung giờ họp, địa điểm."));
+        assert!(page.body.contains("value=\"gui-duyet\""), "back in the author's hands");
+    }
+
+    async fn scheduled_articles_appear_at_their_time(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let editor = app.login("bientap").await;
+        let id = write(&app, &editor, "Lịch tiêm chủng tháng sau", "luu").await;
+        // The test clock: 02/03/2026 08:30 in Vietnam. Schedule 10:00.
+        let r = act(&app, &editor, id, "xuat-ban", &[("publish_at", "2026-03-02T10:00")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(public_status(&app, "lich-tiem-chung-thang-sau").await, StatusCode::NOT_FOUND);
+        assert!(app.get_as("/admin/articles", &editor).await.body.contains("Hẹn giờ 02/03/2026 10:00"));
+        app.clock.advance(Duration::minutes(89));
+        assert_eq!(public_status(&app, "lich-tiem-chung-thang-sau").await, StatusCode::NOT_FOUND);
+        app.clock.advance(Duration::minutes(2));
+        assert_eq!(public_status(&app, "lich-tiem-chung-thang-sau").await, StatusCode::OK);
+        let bad = act(&app, &editor, id, "xuat-ban", &[("publish_at", "mai nhé")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    }
+
+    async fn the_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(app) {
+        app.create_user("bientap", Role::Editor).await;
+        app.create_user("quantri", Role::Admin).await;
+        let a = app.login("bientap").await;
+        let b = app.login("quantri").await;
+        let id = write(&app, &a, "Kế hoạch thu hoạch chè", "luu").await;
+        let version = version_of(&app, &a, id).await;
+        let save = |who: &Browser, text: &'static str| {
+            let version = version.clone();
+            let who = who.clone();
+            let app = &app;
+            async move {
+                app.post_multipart(&format!("/admin/articles/{id}"), &who,
+                    &[("version", &version), ("title", "Kế hoạch thu hoạch chè"), ("body", text), ("action", "luu")], None).await
+            }
+        };
+        let first = save(&a, "Bản của biên tập viên.").await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        let second = save(&b, "Bản của quản trị viên, gõ rất lâu.").await;
+        assert_eq!(second.status, StatusCode::CONFLICT);
+        assert!(second.body.contains("Cán bộ bientap đã lưu bài này lúc"), "{}", second.body);
+        assert!(second.body.contains("Bản của quản trị viên, gõ rất lâu."), "nothing typed is lost");
+        let stored: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles").fetch_one(pool).await.unwrap());
+        assert_eq!(stored, "<p>Bản của biên tập viên.</p>\n");
+    }
+
+    async fn every_save_keeps_a_revision_and_old_ones_can_be_restored(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let e = app.login("bientap").await;
+        let id = write(&app, &e, "Tin văn nghệ", "luu").await;
+        let v = version_of(&app, &e, id).await;
+        let r = app.post_multipart(&format!("/admin/articles/{id}"), &e,
+            &[("version", &v), ("title", "Tin văn nghệ (sửa)"), ("body", "Nội dung mới."), ("action", "luu")], None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = app.get_as(&format!("/admin/articles/{id}"), &e).await;
+        assert!(page.body.contains("Phiên bản 1") && page.body.contains("Phiên bản 2"));
+        let first_rev: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM article_revisions WHERE version = 1").fetch_one(pool).await.unwrap());
+        let shown = app.get_as(&format!("/admin/articles/{id}/revisions/{first_rev}"), &e).await;
+        assert!(shown.body.contains("Buổi huấn luyện có 45 chiến sĩ tham gia."));
+        let current = version_of(&app, &e, id).await;
+        let restored = app.post_form(&format!("/admin/articles/{id}/revisions/{first_rev}/restore"), &e, &[("version", &current)]).await;
+        assert_eq!(restored.status, StatusCode::SEE_OTHER);
+        let title: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT title FROM articles").fetch_one(pool).await.unwrap());
+        assert_eq!(title, "Tin văn nghệ");
+        assert_eq!(app.count("SELECT COUNT(*) FROM article_revisions").await, 3, "the restore is a new revision");
+        // Restoring with a stale version is refused.
+        let stale = app.post_form(&format!("/admin/articles/{id}/revisions/{first_rev}/restore"), &e, &[("version", &current)]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+    }
+
+    async fn bodies_are_sanitised(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let e = app.login("bientap").await;
+        let dirty = r#"<p>An toàn <b>giao thông</b><script>alert(1)</script></p><img src=x onerror="alert(2)"><a href="javascript:alert(3)">bấm</a><p style="background:url(javascript:alert(4))">x</p><iframe src="//evil"></iframe>"#;
+        let r = app.post_multipart("/admin/articles", &e, &[("title", "An toàn giao thông"), ("body", dirty), ("action", "xuat-ban")], None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = app.get("/tin-tuc/an-toan-giao-thong").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let body = page.body.split("<div class=\"body\">").nth(1).unwrap().split("</div>").next().unwrap();
+        for bad in ["<script", "onerror", "javascript:", "style=", "<iframe"] {
+            assert!(!body.contains(bad), "{bad} in {body}");
+        }
+        assert!(body.contains("<p>An toàn <b>giao thông</b></p>"));
+    }
+
+    async fn preview_shows_without_saving_and_lint_warns(app) {
+        app.create_user("tacgia", Role::Author).await;
+        let a = app.login("tacgia").await;
+        let r = app.post_multipart("/admin/articles", &a, &[("title", "Bản thử"), ("body", "Gọi là \"xã mới\"... hoà và thủy"), ("action", "xem-truoc")], None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Bản xem trước") && r.body.contains("<h1>Bản thử</h1>"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM articles").await, 0);
+        let id = write(&app, &a, "Bản thử", "luu").await;
+        let v = version_of(&app, &a, id).await;
+        app.post_multipart(&format!("/admin/articles/{id}"), &a, &[("version", &v), ("title", "Bản thử"), ("body", "Gọi là \"xã mới\"... hoà và thủy"), ("action", "luu")], None).await;
+        let page = app.get_as(&format!("/admin/articles/{id}"), &a).await;
+        assert!(page.body.contains("Gợi ý chính tả và trình bày"));
+        assert!(page.body.contains("Nên dùng ngoặc kép") && page.body.contains("Nên dùng dấu ba chấm") && page.body.contains("Lẫn kiểu bỏ dấu"));
+    }
+
+    async fn authors_see_and_touch_only_their_own_articles(app) {
+        app.create_user("tacgia", Role::Author).await;
+        app.create_user("tacgia2", Role::Author).await;
+        let one = app.login("tacgia").await;
+        let two = app.login("tacgia2").await;
+        let id = write(&app, &one, "Bài của người thứ nhất", "luu").await;
+        assert_eq!(app.get_as(&format!("/admin/articles/{id}"), &two).await.status, StatusCode::FORBIDDEN);
+        let r = app.post_multipart(&format!("/admin/articles/{id}"), &two, &[("version", "1"), ("title", "Chiếm"), ("body", "x"), ("action", "luu")], None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(!app.get_as("/admin/articles", &two).await.body.contains("Bài của người thứ nhất"));
+        let bad = app.post_multipart("/admin/articles", &one, &[("title", ""), ("body", "x"), ("action", "luu")], None).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Bài viết cần có tiêu đề."));
+    }
+}
