@@ -17,7 +17,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::site::{self, Site};
-use crate::web::{admin, assets, auth, error, health, media, public, security};
+use crate::stats::{Stats, count};
+use crate::web::{admin, api, assets, auth, error, health, media, public, security};
 
 /// How long a request may take before the server answers 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,6 +32,8 @@ pub struct Settings {
     /// Where uploaded images live (`DATA_DIR/media`).
     pub media_dir: PathBuf,
     pub max_upload_bytes: u64,
+    /// Count visits (on by default; off only to measure what counting costs).
+    pub count_visits: bool,
 }
 
 impl Settings {
@@ -40,6 +43,7 @@ impl Settings {
             trusted_proxies: config.trusted_proxies.clone(),
             media_dir: config.data_dir.join("media"),
             max_upload_bytes: config.max_upload_bytes,
+            count_visits: config.count_visits,
         }
     }
 }
@@ -51,6 +55,7 @@ struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
     settings: Settings,
+    stats: Stats,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
@@ -63,10 +68,12 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let site = site::load_default(&db).await?;
         std::fs::create_dir_all(&settings.media_dir)?;
+        let stats = Stats::new(db.clone(), clock.clone(), site.id);
         Ok(AppState(Arc::new(Inner {
             db,
             clock,
             settings,
+            stats,
             site: RwLock::new(Arc::new(site)),
         })))
     }
@@ -77,6 +84,10 @@ impl AppState {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.clock.now()
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.0.stats
     }
 
     pub fn settings(&self) -> &Settings {
@@ -109,10 +120,18 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Public pages: the only place where visits are counted.
+    let pages = Router::new()
         .route("/", get(public::home::show))
         .route("/tin-tuc", get(public::news::list))
         .route("/tin-tuc/{slug}", get(public::article::show))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            count::count_visits,
+        ));
+    Router::new()
+        .merge(pages)
+        .route("/api/v1/stats", get(api::stats))
         .route("/dang-nhap", get(auth::login_form).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .nest("/admin", admin::routes(state.settings().max_upload_bytes))

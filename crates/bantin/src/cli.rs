@@ -107,6 +107,12 @@ pub struct ServeArgs {
     /// Largest image upload, in MB [default: 10].
     #[arg(long, env = "BANTIN_MAX_UPLOAD_MB", value_name = "MB")]
     pub max_upload_mb: Option<u64>,
+    /// How often visitor counts are written to the database, in ms [default: 1000].
+    #[arg(long, env = "BANTIN_STATS_FLUSH_MS", value_name = "MS")]
+    pub stats_flush_ms: Option<u64>,
+    /// Count visits (true/false) [default: true]; false only to measure what counting costs.
+    #[arg(long, env = "BANTIN_COUNT_VISITS", value_name = "BOOL")]
+    pub count_visits: Option<bool>,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +136,8 @@ impl Cli {
             o.public_url = a.public_url.clone();
             o.trusted_proxies = a.trusted_proxies.clone();
             o.max_upload_mb = a.max_upload_mb;
+            o.stats_flush_ms = a.stats_flush_ms;
+            o.count_visits = a.count_visits;
         }
         o
     }
@@ -325,21 +333,39 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .local_addr()
         .context("cannot read the listening address")?;
     let maintenance = tokio::spawn(maintain(db.clone()));
+    let flusher = tokio::spawn(flush_stats(state.clone(), config.stats_flush));
     tracing::info!(
         database = %db::redact_url(&config.database_url),
         "bantin is serving on http://{address}"
     );
     axum::serve(
         listener,
-        app::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server error")?;
     tracing::info!("shutting down");
     maintenance.abort();
+    flusher.abort();
+    // Whatever was counted since the last flush is written before exit.
+    if let Err(e) = state.stats().flush().await {
+        tracing::error!(error = %e, "cannot write the last visitor counts");
+    }
     db.close().await;
     Ok(())
+}
+
+/// Writes visitor counts every `interval`.
+async fn flush_stats(state: AppState, interval: std::time::Duration) {
+    let mut every = tokio::time::interval(interval);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = state.stats().flush().await {
+            tracing::warn!(error = %e, "cannot write visitor counts; will retry");
+        }
+    }
 }
 
 /// Housekeeping while serving: expired sessions and old login failures.

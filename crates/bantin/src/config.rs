@@ -27,6 +27,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub max_upload_mb: Option<u64>,
+    pub stats_flush_ms: Option<u64>,
+    pub count_visits: Option<bool>,
 }
 
 impl FileConfig {
@@ -48,6 +50,8 @@ pub struct Overrides {
     pub public_url: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub max_upload_mb: Option<u64>,
+    pub stats_flush_ms: Option<u64>,
+    pub count_visits: Option<bool>,
 }
 
 /// The settings in force.
@@ -63,6 +67,10 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub max_upload_bytes: u64,
+    /// How often visitor counts are written to the database; a crash loses
+    /// at most this much.
+    pub stats_flush: std::time::Duration,
+    pub count_visits: bool,
 }
 
 impl Config {
@@ -114,7 +122,14 @@ impl Config {
             .or(file.max_upload_mb)
             .unwrap_or(DEFAULT_MAX_UPLOAD_MB);
         anyhow::ensure!(max_upload_mb >= 1, "max_upload_mb must be at least 1");
+        let stats_flush_ms = o.stats_flush_ms.or(file.stats_flush_ms).unwrap_or(1000);
+        anyhow::ensure!(
+            (50..=60_000).contains(&stats_flush_ms),
+            "stats_flush_ms must be between 50 and 60000"
+        );
         Ok(Config {
+            stats_flush: std::time::Duration::from_millis(stats_flush_ms),
+            count_visits: o.count_visits.or(file.count_visits).unwrap_or(true),
             listen: o
                 .listen
                 .or(file.listen)

@@ -224,3 +224,73 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "exit after SIGTERM: {status}");
     assert!(lines.any(|l| l.unwrap().contains("shutting down")));
 }
+
+/// Starts `bantin serve` on a free port; returns the child and its address.
+fn serve(
+    args: &[&str],
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
+    let mut child = bantin()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("BANTIN_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve logs its address").unwrap();
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    (child, address, lines)
+}
+
+fn http_get(address: &str, path: &str, user_agent: &str) -> String {
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn sigterm(child: &mut std::process::Child) {
+    assert!(
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+}
+
+both_databases! {
+    async fn visitor_counts_survive_a_clean_shutdown(app) {
+        let url = app.database_url.clone();
+        // A flush interval far longer than the test: only the shutdown flush writes.
+        let (mut child, address, _lines) = serve(&["--database-url", &url, "--stats-flush-ms", "60000"]);
+        for i in 0..12 {
+            let r = http_get(&address, "/", &format!("Mozilla/5.0 (Linux; Android 13; Phone {i}) Chrome/124.0 Mobile"));
+            assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+        }
+        sigterm(&mut child);
+        let (mut child, address, _lines) = serve(&["--database-url", &url]);
+        let stats = http_get(&address, "/api/v1/stats", "curl/8");
+        sigterm(&mut child);
+        let body = stats.split("\r\n\r\n").nth(1).unwrap();
+        let v: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
+        assert_eq!((v["today"].as_i64(), v["total"].as_i64()), (Some(12), Some(12)), "{body}");
+    }
+}

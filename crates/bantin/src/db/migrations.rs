@@ -30,6 +30,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_accounts_workflow.sql"),
         include_str!("../../migrations/postgres/0003_accounts_workflow.sql"),
     ),
+    (
+        4,
+        "statistics",
+        include_str!("../../migrations/sqlite/0004_stats.sql"),
+        include_str!("../../migrations/postgres/0004_stats.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -21,6 +21,34 @@ pub struct Layout {
     pub stylesheet: &'static str,
     pub nav: Nav,
     pub search_query: String,
+    /// Public pages have a sidebar with the visitor statistics.
+    pub sidebar: Option<Sidebar>,
+}
+
+/// The sidebar every public page shows: "Đọc nhiều" and "Thống kê truy cập".
+pub struct Sidebar {
+    pub online: String,
+    pub today: String,
+    pub week: String,
+    pub total: String,
+    /// (title, href)
+    pub most_read: Vec<(String, String)>,
+}
+
+/// `1234567` → `1.234.567`, as Vietnamese write numbers.
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Layout {
@@ -43,7 +71,13 @@ impl Layout {
             stylesheet: assets::stylesheet_href(),
             nav: Nav::None,
             search_query: String::new(),
+            sidebar: None,
         }
+    }
+
+    pub fn sidebar(mut self, sidebar: Sidebar) -> Layout {
+        self.sidebar = Some(sidebar);
+        self
     }
 
     pub fn nav(mut self, nav: Nav) -> Layout {
@@ -57,5 +91,18 @@ impl Layout {
 
     pub fn is_news(&self) -> bool {
         self.nav == Nav::News
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_thousands() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1234), "1.234");
+        assert_eq!(format_count(98765432), "98.765.432");
     }
 }

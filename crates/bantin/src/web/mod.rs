@@ -1,6 +1,7 @@
 //! HTTP: handlers grouped by audience, and what every response shares.
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod client;

@@ -151,6 +151,7 @@ impl TestApp {
             trusted_proxies: Vec::new(),
             media_dir: data_dir.path().join("media"),
             max_upload_bytes: 10 * 1024 * 1024,
+            count_visits: true,
         };
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
@@ -435,4 +436,42 @@ pub fn article_id_of(r: &TestResponse) -> i64 {
                 r.status, r.body
             )
         })
+}
+
+/// A phone's browser, numbered so each is a distinct visitor.
+pub fn phone(n: usize) -> String {
+    format!(
+        "Mozilla/5.0 (Linux; Android 13; SM-A{n:03}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+    )
+}
+
+impl TestApp {
+    /// A GET as a browser at `ip` with `user_agent` would send it.
+    pub async fn visit(&self, uri: &str, ip: &str, user_agent: &str) -> TestResponse {
+        self.request(visit_request(uri, ip, user_agent)).await
+    }
+
+    /// `/api/v1/stats` as numbers: (online, today, week, total).
+    pub async fn stats(&self) -> (i64, i64, i64, i64) {
+        let r = self.get("/api/v1/stats").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        (
+            v["online"].as_i64().unwrap(),
+            v["today"].as_i64().unwrap(),
+            v["week"].as_i64().unwrap(),
+            v["total"].as_i64().unwrap(),
+        )
+    }
+}
+
+pub fn visit_request(uri: &str, ip: &str, user_agent: &str) -> Request<Body> {
+    let mut req = Request::get(uri)
+        .header("user-agent", user_agent)
+        .body(Body::empty())
+        .unwrap();
+    let socket = std::net::SocketAddr::new(ip.parse().unwrap(), 40000);
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(socket));
+    req
 }

@@ -544,7 +544,11 @@ async fn multipart_form(
     read_multipart(multipart).await
 }
 
-fn preview(state: &AppState, content: &Content, category_name: &str) -> Result<Response, AppError> {
+async fn preview(
+    state: &AppState,
+    content: &Content,
+    category_name: &str,
+) -> Result<Response, AppError> {
     let now = state.now();
     let view = ArticleView {
         title: content.title.clone(),
@@ -557,7 +561,7 @@ fn preview(state: &AppState, content: &Content, category_name: &str) -> Result<R
         latest: Vec::new(),
         preview: true,
     };
-    Ok(render_article(state, view)?.into_response())
+    Ok(render_article(state, view).await?.into_response())
 }
 
 async fn category_name(state: &AppState, id: Option<i64>) -> Result<String, AppError> {
@@ -604,7 +608,8 @@ pub async fn create(
             &state,
             &content,
             &category_name(&state, content.category_id).await?,
-        );
+        )
+        .await;
     };
     staff.require(workflow::allowed(staff.role(), true, Status::Draft, action))?;
     let (db, site, now) = (state.db(), state.site(), state.now());
@@ -751,7 +756,8 @@ pub async fn save(
             &state,
             &content,
             &category_name(&state, content.category_id).await?,
-        );
+        )
+        .await;
     };
     staff.require(workflow::allowed(role, is_author, a.status(), action))?;
     let mut change = match status_change(action, &typed, state.now()) {

@@ -7,6 +7,7 @@ mod categories;
 mod dashboard;
 mod media;
 mod settings;
+mod stats_page;
 mod users;
 
 use axum::Router;
@@ -40,6 +41,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/settings", get(settings::show).post(settings::save))
         .route("/audit", get(audit_log::list))
         .route("/media", get(media::list).post(media::upload))
+        .route("/stats", get(stats_page::show))
         // Room for the largest image plus the rest of the form.
         .layer(DefaultBodyLimit::max(
             max_upload_bytes as usize + 2 * 1024 * 1024,

@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::app::AppState;
 use crate::content::{article, media};
 use crate::localtime;
+use crate::stats::count::ArticleViewed;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
 
@@ -47,9 +48,13 @@ struct ArticlePage {
     preview: bool,
 }
 
-pub fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
+pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
+    let mut layout = Layout::new(&state.site(), &view.title, &view.summary).nav(Nav::News);
+    if !view.preview {
+        layout = layout.sidebar(super::sidebar(state).await?);
+    }
     let page = ArticlePage {
-        layout: Layout::new(&state.site(), &view.title, &view.summary).nav(Nav::News),
+        layout,
         date: localtime::format_datetime(view.published_at),
         datetime: localtime::rfc3339_local(view.published_at),
         category: view.category,
@@ -66,7 +71,7 @@ pub fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String
 pub async fn show(
     State(state): State<AppState>,
     slug: Result<Path<String>, PathRejection>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let Ok(Path(slug)) = slug else {
         return Err(AppError::BadRequest(
             "Đường dẫn bài viết không hợp lệ.".into(),
@@ -105,5 +110,7 @@ pub async fn show(
         latest,
         preview: false,
     };
-    render_article(&state, view)
+    let mut response = render_article(&state, view).await?.into_response();
+    response.extensions_mut().insert(ArticleViewed(a.id));
+    Ok(response)
 }

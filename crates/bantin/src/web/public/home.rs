@@ -33,7 +33,9 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppErro
     let has_more = list.len() > HOME_ARTICLES;
     list.truncate(HOME_ARTICLES);
     let page = HomePage {
-        layout: Layout::new(&site, "", "").nav(Nav::Home),
+        layout: Layout::new(&site, "", "")
+            .nav(Nav::Home)
+            .sidebar(super::sidebar(&state).await?),
         articles: items(list),
         has_more,
     };

@@ -4,9 +4,13 @@ pub mod article;
 pub mod home;
 pub mod news;
 
+use crate::app::AppState;
 use crate::content::article::Listed;
 use crate::content::import::public_path;
 use crate::localtime;
+use crate::stats::count::current_visit;
+use crate::web::error::AppError;
+use crate::web::layout::{Sidebar, format_count};
 
 /// How many headlines the sidebar's "Tin mới" shows.
 pub const SIDEBAR_LATEST: i64 = 5;
@@ -36,4 +40,23 @@ impl From<Listed> for ListItem {
 
 pub fn items(list: Vec<Listed>) -> Vec<ListItem> {
     list.into_iter().map(ListItem::from).collect()
+}
+
+/// The sidebar of public pages; the page's own viewer is already counted.
+pub async fn sidebar(state: &AppState) -> Result<Sidebar, AppError> {
+    let viewer = current_visit();
+    let (counts, most_read) = state
+        .stats()
+        .widget(state.site().stats_start_total, viewer.as_ref())
+        .await?;
+    Ok(Sidebar {
+        online: format_count(counts.online),
+        today: format_count(counts.today),
+        week: format_count(counts.week),
+        total: format_count(counts.total),
+        most_read: most_read
+            .into_iter()
+            .map(|m| (m.title, public_path(&m.slug)))
+            .collect(),
+    })
 }

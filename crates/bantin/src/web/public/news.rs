@@ -56,7 +56,9 @@ pub async fn list(
         format!("Tin tức - Trang {page}")
     };
     let view = NewsPage {
-        layout: Layout::new(&site, &title, "").nav(Nav::News),
+        layout: Layout::new(&site, &title, "")
+            .nav(Nav::News)
+            .sidebar(super::sidebar(&state).await?),
         articles: items(list),
         latest,
         page,

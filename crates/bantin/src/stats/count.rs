@@ -1,0 +1,83 @@
+//! Where a visit is counted: a middleware on the public page routes only
+//! (so static files, feeds, the API, admin pages and the login form never
+//! count). A view counts when it is a GET that answers 200, from a person
+//! (not a bot, not a prefetch) who is not a logged-in staff member.
+//!
+//! The visit is known before the page is rendered, so the page's own
+//! widget includes its viewer — the first visitor of the day sees "1", as
+//! readers expect — and it is recorded only once the answer is a 200.
+
+use axum::extract::{Request, State};
+use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::{Visit, visitor};
+use crate::accounts::session;
+use crate::app::AppState;
+use crate::web::client::ClientAddr;
+
+tokio::task_local! {
+    static CURRENT: Option<Visit>;
+}
+
+/// The countable visit of the page being rendered, if it is one.
+pub fn current_visit() -> Option<Visit> {
+    CURRENT.try_with(Clone::clone).ok().flatten()
+}
+
+/// Put on an article page's response, so its views are counted per article.
+#[derive(Clone, Copy, Debug)]
+pub struct ArticleViewed(pub i64);
+
+pub async fn count_visits(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    request: Request,
+    next: Next,
+) -> Response {
+    let visit = match candidate(&state, request.method(), request.headers(), addr).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot prepare visit counting");
+            None
+        }
+    };
+    let response = CURRENT.scope(visit.clone(), next.run(request)).await;
+    if let Some(v) = visit
+        && response.status() == StatusCode::OK
+    {
+        let article = response.extensions().get::<ArticleViewed>().map(|a| a.0);
+        state.stats().record(&v, article);
+    }
+    response
+}
+
+async fn candidate(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    addr: Option<std::net::IpAddr>,
+) -> sqlx::Result<Option<Visit>> {
+    let Some(ip) = addr else { return Ok(None) };
+    if !state.settings().count_visits || method != Method::GET || !visitor::is_human_view(headers) {
+        return Ok(None);
+    }
+    let token = headers
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session::token_from_cookies);
+    if let Some(token) = token
+        && session::lookup(state.db(), state.site().id, token, state.now())
+            .await?
+            .is_some()
+    {
+        return Ok(None); // staff reading their own site
+    }
+    let ua = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    state.stats().visit(ip, ua).await.map(Some)
+}

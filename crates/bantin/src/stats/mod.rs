@@ -1,0 +1,319 @@
+//! Visitor statistics, as PRODUCT.md defines them ("Thống kê truy cập").
+//!
+//! - [`count`]: the middleware where a visit is counted (public pages only);
+//! - [`visitor`]: who is a person, and the keyed hash that stands for them;
+//! - this module: per-server batching in memory, flushed to the database
+//!   at least every second and on shutdown, and the reports;
+//! - [`store`]: the SQL.
+//!
+//! Days and weeks are local (Asia/Ho_Chi_Minh); weeks start on Monday.
+
+pub mod count;
+pub mod store;
+pub mod visitor;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::localtime;
+
+/// "Đang online": a countable view within this long.
+pub const ONLINE_WINDOW: Duration = Duration::minutes(5);
+/// How long the widget's numbers are reused before asking the database.
+const CACHE_FOR: StdDuration = StdDuration::from_secs(1);
+/// How many days "Đọc nhiều" looks back.
+pub const MOST_READ_DAYS: i64 = 30;
+
+/// One countable view, being served.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub key: String,
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub online: i64,
+    pub today: i64,
+    pub week: i64,
+    pub total: i64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct VisitorAgg {
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    first_hour: i64,
+    views: i64,
+}
+
+/// What a server has seen since its last flush.
+#[derive(Default, Debug)]
+pub struct Batch {
+    pub(crate) visitors: BTreeMap<(NaiveDate, String), VisitorAgg>,
+    /// (day, hour) → page views
+    pub(crate) views: BTreeMap<(NaiveDate, i64), i64>,
+    /// (article, day) → views
+    pub(crate) articles: BTreeMap<(i64, NaiveDate), i64>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.visitors.is_empty() && self.views.is_empty() && self.articles.is_empty()
+    }
+
+    fn merge(&mut self, other: Batch) {
+        for (k, v) in other.visitors {
+            match self.visitors.get_mut(&k) {
+                Some(mine) => {
+                    mine.first = mine.first.min(v.first);
+                    mine.last = mine.last.max(v.last);
+                    mine.views += v.views;
+                }
+                None => {
+                    self.visitors.insert(k, v);
+                }
+            }
+        }
+        for (k, n) in other.views {
+            *self.views.entry(k).or_default() += n;
+        }
+        for (k, n) in other.articles {
+            *self.articles.entry(k).or_default() += n;
+        }
+    }
+}
+
+struct Snapshot {
+    at: Instant,
+    counts: Counts,
+    most_read: Vec<store::MostRead>,
+}
+
+pub struct Stats {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    site_id: i64,
+    pending: Mutex<Batch>,
+    salts: Mutex<HashMap<NaiveDate, Arc<str>>>,
+    /// Keys this server has flushed, with the last view flushed: the
+    /// current viewer is in the database's numbers exactly when theirs is here.
+    known: Mutex<HashMap<(NaiveDate, String), DateTime<Utc>>>,
+    cache: Mutex<Option<Snapshot>>,
+    flush_lock: tokio::sync::Mutex<()>,
+    last_purge: Mutex<Option<NaiveDate>>,
+}
+
+/// The local date of an instant.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&localtime::vietnam()).date_naive()
+}
+
+fn local_hour(at: DateTime<Utc>) -> i64 {
+    i64::from(at.with_timezone(&localtime::vietnam()).hour())
+}
+
+/// The Monday of the local week containing `day`.
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Stats {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, site_id: i64) -> Stats {
+        Stats {
+            db,
+            clock,
+            site_id,
+            pending: Mutex::new(Batch::default()),
+            salts: Mutex::new(HashMap::new()),
+            known: Mutex::new(HashMap::new()),
+            cache: Mutex::new(None),
+            flush_lock: tokio::sync::Mutex::new(()),
+            last_purge: Mutex::new(None),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The visit a request would be, given its client address and
+    /// user-agent (the day's salt comes from the database once a day).
+    pub async fn visit(&self, ip: std::net::IpAddr, user_agent: &str) -> sqlx::Result<Visit> {
+        let at = self.now();
+        let day = local_day(at);
+        let cached = lock(&self.salts).get(&day).cloned();
+        let salt = match cached {
+            Some(s) => s,
+            None => {
+                let s: Arc<str> = store::salt(&self.db, self.site_id, day, at).await?.into();
+                let mut salts = lock(&self.salts);
+                salts.retain(|d, _| *d >= day - Duration::days(1));
+                salts.insert(day, s.clone());
+                s
+            }
+        };
+        Ok(Visit {
+            key: visitor::key(&salt, self.site_id, ip, user_agent),
+            day,
+            at,
+        })
+    }
+
+    /// Counts a view (in memory; [`Stats::flush`] writes it).
+    pub fn record(&self, visit: &Visit, article_id: Option<i64>) {
+        let hour = local_hour(visit.at);
+        let mut p = lock(&self.pending);
+        p.visitors
+            .entry((visit.day, visit.key.clone()))
+            .and_modify(|v| {
+                v.last = v.last.max(visit.at);
+                v.views += 1;
+            })
+            .or_insert(VisitorAgg {
+                first: visit.at,
+                last: visit.at,
+                first_hour: hour,
+                views: 1,
+            });
+        *p.views.entry((visit.day, hour)).or_default() += 1;
+        if let Some(id) = article_id {
+            *p.articles.entry((id, visit.day)).or_default() += 1;
+        }
+    }
+
+    /// Writes what this server has seen, in one transaction. On failure
+    /// the batch is kept for the next try.
+    pub async fn flush(&self) -> sqlx::Result<()> {
+        let _one_at_a_time = self.flush_lock.lock().await;
+        let batch = std::mem::take(&mut *lock(&self.pending));
+        if !batch.is_empty() {
+            if let Err(e) = store::write(&self.db, self.site_id, &batch).await {
+                lock(&self.pending).merge(batch);
+                return Err(e);
+            }
+            let mut known = lock(&self.known);
+            for ((day, key), v) in &batch.visitors {
+                let last = known.entry((*day, key.clone())).or_insert(v.last);
+                *last = (*last).max(v.last);
+            }
+            *lock(&self.cache) = None;
+        }
+        self.purge_old().await
+    }
+
+    /// Once a day: salts and per-visitor rows older than yesterday go.
+    async fn purge_old(&self) -> sqlx::Result<()> {
+        let today = local_day(self.now());
+        if *lock(&self.last_purge) == Some(today) {
+            return Ok(());
+        }
+        let yesterday = today - Duration::days(1);
+        store::purge(&self.db, yesterday).await?;
+        lock(&self.known).retain(|(day, _), _| *day >= yesterday);
+        *lock(&self.last_purge) = Some(today);
+        Ok(())
+    }
+
+    /// The numbers in the database (flushed views), plus a starting total.
+    pub async fn counts(&self, start_total: i64) -> sqlx::Result<Counts> {
+        let now = self.now();
+        let today = local_day(now);
+        let [online, today_n, week, total] = store::counts(
+            &self.db,
+            self.site_id,
+            today,
+            monday_of(today),
+            now - ONLINE_WINDOW,
+        )
+        .await?;
+        Ok(Counts {
+            online,
+            today: today_n,
+            week,
+            total: total + start_total,
+        })
+    }
+
+    /// The widget's numbers and "Đọc nhiều", reused for a second; the
+    /// current viewer is counted even before their view is flushed.
+    pub async fn widget(
+        &self,
+        start_total: i64,
+        viewer: Option<&Visit>,
+    ) -> sqlx::Result<(Counts, Vec<store::MostRead>)> {
+        let cached = lock(&self.cache)
+            .as_ref()
+            .filter(|s| s.at.elapsed() < CACHE_FOR)
+            .map(|s| (s.counts, s.most_read.clone()));
+        let (mut counts, most_read) = match cached {
+            Some(c) => c,
+            None => {
+                let now = self.now();
+                let counts = self.counts(start_total).await?;
+                let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
+                let most_read = store::most_read(&self.db, self.site_id, since, now, 5).await?;
+                *lock(&self.cache) = Some(Snapshot {
+                    at: Instant::now(),
+                    counts,
+                    most_read: most_read.clone(),
+                });
+                (counts, most_read)
+            }
+        };
+        if let Some(v) = viewer {
+            let flushed = lock(&self.known).get(&(v.day, v.key.clone())).copied();
+            if flushed.is_none() {
+                counts.today += 1;
+                counts.week += 1;
+                counts.total += 1;
+            }
+            if flushed.is_none_or(|last| last < v.at - ONLINE_WINDOW) {
+                counts.online += 1;
+            }
+        }
+        Ok((counts, most_read))
+    }
+
+    /// For tests and the admin page: forget the cached widget numbers.
+    pub fn invalidate(&self) {
+        *lock(&self.cache) = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn days_and_weeks_are_local() {
+        // 16:59 UTC Sunday 01/03/2026 is 23:59 Sunday in Vietnam; 17:01 is Monday.
+        let sunday = Utc.with_ymd_and_hms(2026, 3, 1, 16, 59, 0).unwrap();
+        let monday = Utc.with_ymd_and_hms(2026, 3, 1, 17, 1, 0).unwrap();
+        assert_eq!(
+            local_day(sunday),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
+        assert_eq!(
+            local_day(monday),
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+        );
+        assert_eq!(
+            monday_of(local_day(sunday)),
+            NaiveDate::from_ymd_opt(2026, 2, 23).unwrap()
+        );
+        assert_eq!(monday_of(local_day(monday)), local_day(monday));
+        assert_eq!(local_hour(monday), 0);
+    }
+}

@@ -1,0 +1,166 @@
+//! The statistics tables: salts, the flush of a batch, reports, retention.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+use super::Batch;
+use crate::accounts::secret::random_hex;
+use crate::db::Db;
+use crate::with_db;
+
+/// The day's salt, created by whichever server needs it first.
+pub async fn salt(
+    db: &Db,
+    site_id: i64,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> sqlx::Result<String> {
+    const INSERT: &str = "INSERT INTO stats_salts (site_id, day, salt, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (site_id, day) DO NOTHING";
+    const SELECT: &str = "SELECT salt FROM stats_salts WHERE site_id = $1 AND day = $2";
+    let candidate = random_hex(32);
+    with_db!(db, pool => sqlx::query(INSERT).bind(site_id).bind(day).bind(&candidate).bind(now).execute(pool).await.map(|_| ()))?;
+    with_db!(db, pool => sqlx::query_scalar(SELECT).bind(site_id).bind(day).fetch_one(pool).await)
+}
+
+/// Writes a batch in one transaction. The unique key of `stats_visitors`
+/// decides who is new, so N distinct visitors add exactly N, whichever
+/// servers saw them. Rows are written in key order, so concurrent flushes
+/// cannot deadlock.
+pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
+    const INSERT_VISITOR: &str = "INSERT INTO stats_visitors (site_id, day, key, first_seen, last_seen, views) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (site_id, day, key) DO NOTHING RETURNING views";
+    const UPDATE_VISITOR: &str = "UPDATE stats_visitors SET \
+         last_seen = CASE WHEN last_seen < $1 THEN $1 ELSE last_seen END, views = views + $2 \
+         WHERE site_id = $3 AND day = $4 AND key = $5";
+    const DAILY: &str = "INSERT INTO stats_daily (site_id, day, visitors, page_views) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (site_id, day) DO UPDATE SET visitors = stats_daily.visitors + excluded.visitors, \
+         page_views = stats_daily.page_views + excluded.page_views";
+    const HOURLY: &str = "INSERT INTO stats_hourly (site_id, day, hour, visitors, page_views) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (site_id, day, hour) DO UPDATE SET visitors = stats_hourly.visitors + excluded.visitors, \
+         page_views = stats_hourly.page_views + excluded.page_views";
+    const ARTICLE: &str = "INSERT INTO stats_article_daily (article_id, day, views) \
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
+         ON CONFLICT (article_id, day) DO UPDATE SET views = stats_article_daily.views + excluded.views";
+
+    with_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        // (day, hour) → (new visitors, page views)
+        let mut hours: BTreeMap<(NaiveDate, i64), (i64, i64)> = BTreeMap::new();
+        for ((day, hour), views) in &batch.views {
+            hours.entry((*day, *hour)).or_default().1 += views;
+        }
+        for ((day, key), v) in &batch.visitors {
+            let inserted: Option<i64> = sqlx::query_scalar(INSERT_VISITOR)
+                .bind(site_id).bind(*day).bind(key).bind(v.first).bind(v.last).bind(v.views)
+                .fetch_optional(&mut *tx).await?;
+            if inserted.is_some() {
+                hours.entry((*day, v.first_hour)).or_default().0 += 1;
+            } else {
+                sqlx::query(UPDATE_VISITOR)
+                    .bind(v.last).bind(v.views).bind(site_id).bind(*day).bind(key)
+                    .execute(&mut *tx).await?;
+            }
+        }
+        let mut days: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
+        for ((day, hour), (visitors, views)) in &hours {
+            sqlx::query(HOURLY).bind(site_id).bind(*day).bind(*hour).bind(*visitors).bind(*views)
+                .execute(&mut *tx).await?;
+            let d = days.entry(*day).or_default();
+            d.0 += visitors;
+            d.1 += views;
+        }
+        for (day, (visitors, views)) in &days {
+            sqlx::query(DAILY).bind(site_id).bind(*day).bind(*visitors).bind(*views)
+                .execute(&mut *tx).await?;
+        }
+        for ((article, day), views) in &batch.articles {
+            sqlx::query(ARTICLE).bind(*article).bind(*day).bind(*views).execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })
+}
+
+/// The widget's numbers, before the starting total is added.
+pub async fn counts(
+    db: &Db,
+    site_id: i64,
+    today: NaiveDate,
+    monday: NaiveDate,
+    online_since: DateTime<Utc>,
+) -> sqlx::Result<[i64; 4]> {
+    const ONLINE: &str =
+        "SELECT COUNT(*) FROM stats_visitors WHERE site_id = $1 AND last_seen >= $2";
+    const SUM: &str = "SELECT CAST(COALESCE(SUM(visitors), 0) AS BIGINT) FROM stats_daily \
+         WHERE site_id = $1 AND day >= $2 AND day <= $3";
+    let far_past = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    let online: i64 = with_db!(db, pool => sqlx::query_scalar(ONLINE).bind(site_id).bind(online_since).fetch_one(pool).await)?;
+    let mut sums = [0i64; 3];
+    for (i, from) in [today, monday, far_past].into_iter().enumerate() {
+        sums[i] = with_db!(db, pool => sqlx::query_scalar(SUM).bind(site_id).bind(from).bind(today).fetch_one(pool).await)?;
+    }
+    Ok([online, sums[0], sums[1], sums[2]])
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct DayRow {
+    pub day: NaiveDate,
+    pub visitors: i64,
+    pub page_views: i64,
+}
+
+pub async fn days(
+    db: &Db,
+    site_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<DayRow>> {
+    const SQL: &str = "SELECT day, visitors, page_views FROM stats_daily \
+         WHERE site_id = $1 AND day >= $2 AND day <= $3 ORDER BY day";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(from).bind(to).fetch_all(pool).await)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct HourRow {
+    pub hour: i64,
+    pub visitors: i64,
+    pub page_views: i64,
+}
+
+pub async fn hours(db: &Db, site_id: i64, day: NaiveDate) -> sqlx::Result<Vec<HourRow>> {
+    const SQL: &str = "SELECT hour, visitors, page_views FROM stats_hourly WHERE site_id = $1 AND day = $2 ORDER BY hour";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(day).fetch_all(pool).await)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct MostRead {
+    pub title: String,
+    pub slug: String,
+    pub views: i64,
+}
+
+/// Public articles with the most views since `since`.
+pub async fn most_read(
+    db: &Db,
+    site_id: i64,
+    since: NaiveDate,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<MostRead>> {
+    const SQL: &str = "SELECT a.title, a.slug, CAST(SUM(s.views) AS BIGINT) AS views \
+         FROM stats_article_daily s JOIN articles a ON a.id = s.article_id \
+         WHERE a.site_id = $1 AND a.status = 'published' AND a.published_at <= $2 AND s.day >= $3 \
+         GROUP BY a.id, a.title, a.slug ORDER BY views DESC, a.id DESC LIMIT $4";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(since).bind(limit).fetch_all(pool).await)
+}
+
+/// Deletes salts and per-visitor rows of days before `keep_from` (the
+/// caller passes yesterday: nothing older than 48 hours survives).
+pub async fn purge(db: &Db, keep_from: NaiveDate) -> sqlx::Result<()> {
+    const SALTS: &str = "DELETE FROM stats_salts WHERE day < $1";
+    const VISITORS: &str = "DELETE FROM stats_visitors WHERE day < $1";
+    with_db!(db, pool => sqlx::query(SALTS).bind(keep_from).execute(pool).await.map(|_| ()))?;
+    with_db!(db, pool => sqlx::query(VISITORS).bind(keep_from).execute(pool).await.map(|_| ()))
+}

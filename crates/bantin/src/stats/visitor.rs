@@ -1,0 +1,115 @@
+//! Who counts as a visitor, and their key.
+
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use axum::http::HeaderMap;
+use axum::http::header::USER_AGENT;
+use sha2::{Digest, Sha256};
+
+static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
+
+/// Whether a request comes from a person's browser loading a page: not a
+/// bot (a maintained list, or no user-agent at all) and not a prefetch or
+/// prerender the person may never see.
+pub fn is_human_view(headers: &HeaderMap) -> bool {
+    let ua = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim();
+    if ua.is_empty() || BOTS.is_bot(ua) {
+        return false;
+    }
+    let says = |name: &str, what: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.to_ascii_lowercase().contains(what))
+        })
+    };
+    !(says("sec-purpose", "prefetch")
+        || says("sec-purpose", "prerender")
+        || says("purpose", "prefetch")
+        || says("x-purpose", "preview")
+        || says("x-moz", "prefetch"))
+}
+
+/// The part of an address that identifies a visitor: the whole IPv4
+/// address, or an IPv6 address's /64 (one household or phone).
+pub fn address_part(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// The visitor key: a hash keyed by the day's random salt, so keys cannot
+/// be reversed to addresses, nor linked across days.
+pub fn key(salt: &str, site_id: i64, ip: IpAddr, user_agent: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(b"\x00");
+    h.update(site_id.to_le_bytes());
+    h.update(address_part(ip).as_bytes());
+    h.update(b"\x00");
+    h.update(user_agent.as_bytes());
+    crate::accounts::secret::hex(&h.finalize()[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    const PHONE: &str = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
+
+    #[test]
+    fn people_bots_and_prefetches() {
+        assert!(is_human_view(&headers(&[("user-agent", PHONE)])));
+        assert!(!is_human_view(&headers(&[])));
+        assert!(!is_human_view(&headers(&[("user-agent", "  ")])));
+        assert!(!is_human_view(&headers(&[(
+            "user-agent",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+        )])));
+        assert!(!is_human_view(&headers(&[(
+            "user-agent",
+            "facebookexternalhit/1.1"
+        )])));
+        assert!(!is_human_view(&headers(&[("user-agent", "curl/8.5.0")])));
+        assert!(!is_human_view(&headers(&[
+            ("user-agent", PHONE),
+            ("sec-purpose", "prefetch;prerender")
+        ])));
+        assert!(!is_human_view(&headers(&[
+            ("user-agent", PHONE),
+            ("purpose", "prefetch")
+        ])));
+    }
+
+    #[test]
+    fn ipv6_visitors_are_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(key("s", 1, a, PHONE), key("s", 1, b, PHONE));
+        assert_ne!(key("s", 1, a, PHONE), key("s", 1, c, PHONE));
+        assert_ne!(
+            key("s", 1, a, PHONE),
+            key("t", 1, a, PHONE),
+            "another day, another key"
+        );
+        assert_eq!(address_part("::ffff:1.2.3.4".parse().unwrap()), "1.2.3.4");
+        assert_eq!(key("s", 1, a, PHONE).len(), 32);
+    }
+}
