@@ -125,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(public::home::show))
         .route("/tin-tuc", get(public::news::list))
         .route("/tin-tuc/{slug}", get(public::article::show))
+        .route("/tim-kiem", get(public::search::page))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             count::count_visits,
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .route("/api/v1/stats", get(api::stats))
+        .route("/api/v1/search", get(public::search::api))
         .route("/dang-nhap", get(auth::login_form).post(auth::login))
         .route("/dang-xuat", post(auth::logout))
         .nest("/admin", admin::routes(state.settings().max_upload_bytes))

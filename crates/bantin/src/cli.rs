@@ -54,6 +54,8 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Rebuild the search index from the articles.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +160,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ImportText(args) => import_text(config, args).await,
         Command::User(cmd) => user_command(config, cmd).await,
+        Command::Reindex => {
+            let db = open(&config).await?;
+            let n = crate::search::store::reindex(&db, false).await?;
+            println!("Đã lập lại chỉ mục tìm kiếm cho {n} bài viết.");
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -308,6 +317,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     }
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    // Articles stored before search existed get their folded text.
+    crate::search::store::reindex(&db, true).await?;
     if let Some(name) = config.site_name.as_deref() {
         let name = vntext::normalize(name);
         anyhow::ensure!(!name.is_empty(), "the site name must not be empty");

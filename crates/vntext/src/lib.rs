@@ -21,3 +21,15 @@ pub use lint::{Issue, IssueKind, lint};
 pub use normalize::normalize;
 pub use slug::{MAX_SLUG_LEN, slugify};
 pub use tone::{ToneStyle, place_tones};
+
+/// Unicode NFC composition alone (what [`normalize`] starts with).
+pub fn compose(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect()
+}
+
+/// Whether a character belongs to a word: letters, digits, and the
+/// combining marks of decomposed text.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}

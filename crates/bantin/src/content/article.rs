@@ -142,19 +142,21 @@ pub async fn try_insert(
 ) -> sqlx::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO articles (site_id, category_id, title, slug, summary, body, \
          byline, status, published_at, created_at, updated_at, version, source_hash, author_id, \
-         updated_by, featured_image) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13) \
+         updated_by, featured_image, search_title, search_body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13, $14, $15) \
          ON CONFLICT DO NOTHING RETURNING id";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
          byline, category_id, featured_image, user_id, created_at) \
          VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    let (search_title, search_body) =
+        crate::search::folded_fields(new.title, new.summary, new.body);
     with_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(SQL)
             .bind(new.site_id).bind(new.category_id).bind(new.title).bind(slug)
             .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
             .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
-            .bind(new.featured_image)
+            .bind(new.featured_image).bind(&search_title).bind(&search_body)
             .fetch_optional(&mut *tx).await?;
         if let Some(id) = id {
             sqlx::query(REVISION)
@@ -320,7 +322,8 @@ pub async fn apply(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     const CONTENT: &str = "UPDATE articles SET title = $1, summary = $2, body = $3, byline = $4, \
-         category_id = $5, featured_image = $6, updated_at = $7, updated_by = $8, version = version + 1 \
+         category_id = $5, featured_image = $6, updated_at = $7, updated_by = $8, version = version + 1, \
+         search_title = $12, search_body = $13 \
          WHERE site_id = $9 AND id = $10 AND version = $11 RETURNING version";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
          byline, category_id, featured_image, user_id, created_at) \
@@ -328,6 +331,10 @@ pub async fn apply(
     const STATUS: &str = "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), \
          review_comment = COALESCE($3, review_comment), updated_at = $4, updated_by = $5, \
          version = version + 1 WHERE site_id = $6 AND id = $7 AND version = $8 RETURNING version";
+    let search = match &change.content {
+        Some(c) => crate::search::folded_fields(&c.title, &c.summary, &c.body),
+        None => Default::default(),
+    };
     with_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let mut version = expected_version;
@@ -335,6 +342,7 @@ pub async fn apply(
             let updated: Option<i64> = sqlx::query_scalar(CONTENT)
                 .bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline).bind(c.category_id)
                 .bind(&c.featured_image).bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
+                .bind(&search.0).bind(&search.1)
                 .fetch_optional(&mut *tx).await?;
             let Some(v) = updated else { return Ok(None) };
             version = v;

@@ -36,6 +36,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_stats.sql"),
         include_str!("../../migrations/postgres/0004_stats.sql"),
     ),
+    (
+        5,
+        "search",
+        include_str!("../../migrations/sqlite/0005_search.sql"),
+        include_str!("../../migrations/postgres/0005_search.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

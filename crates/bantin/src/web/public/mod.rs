@@ -3,6 +3,7 @@
 pub mod article;
 pub mod home;
 pub mod news;
+pub mod search;
 
 use crate::app::AppState;
 use crate::content::article::Listed;

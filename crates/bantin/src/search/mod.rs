@@ -1,0 +1,105 @@
+//! Vietnamese-aware search over published articles (`/tim-kiem`).
+//!
+//! Articles carry their title and text folded by vntext (`search_title`,
+//! `search_body`, written with every save); the database's full-text index
+//! finds the articles holding every word and quoted phrase
+//! ([`store`]); the best of them are ordered as a reader would expect
+//! ([`rank`]) and shown with snippets in their original spelling.
+
+pub mod query;
+pub mod rank;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+
+pub use query::Query;
+
+use crate::content::sanitize::plain_text;
+use crate::db::Db;
+
+/// How many of the database's best candidates are re-ranked.
+const RERANK: i64 = 200;
+
+/// The folded text an article is found by: (title, summary + body).
+pub fn folded_fields(title: &str, summary: &str, body_html: &str) -> (String, String) {
+    (
+        vntext::fold(title),
+        vntext::fold(&format!("{summary} {}", plain_text(body_html))),
+    )
+}
+
+pub struct Result {
+    pub title: String,
+    pub slug: String,
+    pub snippet: String,
+    pub published_at: DateTime<Utc>,
+}
+
+pub struct Results {
+    pub total: i64,
+    pub results: Vec<Result>,
+}
+
+/// One page of results (`page` from 1).
+pub async fn search(
+    db: &Db,
+    site_id: i64,
+    query: &Query,
+    now: DateTime<Utc>,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<Results> {
+    if query.is_empty() {
+        return Ok(Results {
+            total: 0,
+            results: Vec::new(),
+        });
+    }
+    let total = store::count(db, site_id, query, now).await?;
+    let offset = (page - 1) * per_page;
+    let page_hits: Vec<store::Hit> = if offset + per_page <= RERANK {
+        let mut hits = store::hits(db, site_id, query, now, RERANK, 0).await?;
+        let texts: Vec<String> = hits
+            .iter()
+            .map(|h| format!("{} {}", h.summary, plain_text(&h.body)))
+            .collect();
+        let candidates: Vec<rank::Candidate<'_>> = hits
+            .iter()
+            .zip(&texts)
+            .map(|(h, t)| rank::Candidate {
+                title: &h.title,
+                text: t,
+                published_at: h.published_at,
+            })
+            .collect();
+        let order = rank::order(query, &candidates);
+        let mut slots: Vec<Option<store::Hit>> = hits.drain(..).map(Some).collect();
+        order
+            .into_iter()
+            .skip(offset as usize)
+            .take(per_page as usize)
+            .filter_map(|i| slots[i].take())
+            .collect()
+    } else {
+        // Far pages: the database's order.
+        store::hits(db, site_id, query, now, per_page, offset).await?
+    };
+    let results = page_hits
+        .into_iter()
+        .map(|h| {
+            let in_body = rank::snippet(query, &plain_text(&h.body));
+            let snippet = if in_body.contains("<mark>") {
+                in_body
+            } else {
+                rank::snippet(query, &h.summary)
+            };
+            Result {
+                snippet,
+                title: h.title,
+                slug: h.slug,
+                published_at: h.published_at,
+            }
+        })
+        .collect();
+    Ok(Results { total, results })
+}
