@@ -29,7 +29,8 @@ check() { # $1: label, rest: bantin's database options
   "$bin" "$@" serve --listen "127.0.0.1:$port" >"$work/serve-$label.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-  page=$(curl -fs "http://127.0.0.1:$port$path")
+  # A reader's browser (curl's own user-agent is rightly not counted).
+  page=$(curl -fs -A "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36" "http://127.0.0.1:$port$path")
   list=$(curl -fs "http://127.0.0.1:$port/tin-tuc")
   kill "$server"; wait "$server" || true; server=
   grep -q '<h1>Đảng bộ xã Sín chéng chú trọng công tác xây dựng tổ chức, cơ sở đảng.</h1>' <<<"$page"
@@ -37,7 +38,10 @@ check() { # $1: label, rest: bantin's database options
   grep -q 'kịp thời chấn chỉnh, sai lầm, lệch lạc.' <<<"$page"
   grep -q 'kết nạp được 14 Đảng viên mới.' <<<"$page"
   [ "$(sed -n '/<div class="body">/,/<\/div>/p' <<<"$page" | grep -c '^<p>')" = 5 ] || { echo "$label: expected 5 body paragraphs"; exit 1; }
-  if grep -q 'Thống kê truy cập\|Đang online' <<<"$page"; then echo "$label: chrome leaked"; exit 1; fi
+  article=$(sed -n '/<article/,/<\/article>/p' <<<"$page")
+  if grep -q 'Thống kê truy cập\|Đang online\|Đăng nhập' <<<"$article"; then echo "$label: chrome leaked into the article"; exit 1; fi
+  # The page's own widget counts this visitor (the seed shows 1 / 1 / 1 / 1).
+  grep -q 'Hôm nay: <strong>1</strong>' <<<"$page" || { echo "$label: the statistics widget is missing"; exit 1; }
   grep -q "href=\"$path\"" <<<"$list"
   echo "$label: article served with title, 5 paragraphs and byline, listed under Tin tức"
 }

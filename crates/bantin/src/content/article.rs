@@ -92,6 +92,31 @@ pub async fn list_public(
         .fetch_all(pool).await)
 }
 
+/// Public articles of one category, newest first.
+pub async fn list_public_in_category(
+    db: &Db,
+    site_id: i64,
+    category_id: i64,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    const SQL: &str = "SELECT a.title, a.slug, a.summary, a.published_at, c.name AS category_name \
+         FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
+         WHERE a.site_id = $1 AND a.category_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $4";
+    with_db!(db, pool => sqlx::query_as(SQL)
+        .bind(site_id).bind(category_id).bind(now).bind(limit)
+        .fetch_all(pool).await)
+}
+
+/// (slug, last change) of public articles, newest change first.
+pub async fn sitemap_entries(db: &Db, site_id: i64, now: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<(String, DateTime<Utc>)>> {
+    const SQL: &str = "SELECT slug, updated_at FROM articles \
+         WHERE site_id = $1 AND status = 'published' AND published_at <= $2 \
+         ORDER BY updated_at DESC, id DESC LIMIT $3";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(limit).fetch_all(pool).await)
+}
+
 pub async fn count_public(db: &Db, site_id: i64, now: DateTime<Utc>) -> sqlx::Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM articles \
          WHERE site_id = $1 AND status = 'published' AND published_at <= $2";

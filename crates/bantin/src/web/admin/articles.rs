@@ -560,6 +560,8 @@ async fn preview(
         featured_image: content.featured_image.clone(),
         latest: Vec::new(),
         preview: true,
+        base_url: String::new(),
+        path: String::new(),
     };
     Ok(render_article(state, view).await?.into_response())
 }

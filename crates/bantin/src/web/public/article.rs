@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
@@ -31,6 +32,10 @@ pub struct ArticleView {
     pub latest: Vec<ListItem>,
     /// Shown to staff before saving: a banner, and not for search engines.
     pub preview: bool,
+    /// The site's address (`https://xa.gov.vn`), for absolute URLs.
+    pub base_url: String,
+    /// The article's path (`/tin-tuc/…`); empty in a preview.
+    pub path: String,
 }
 
 #[derive(Template)]
@@ -46,6 +51,31 @@ struct ArticlePage {
     image: String,
     latest: Vec<ListItem>,
     preview: bool,
+    canonical: String,
+    description: String,
+    image_abs: String,
+    json_ld: String,
+}
+
+/// JSON-LD `NewsArticle`, safe inside a `<script>` element.
+fn json_ld(view: &ArticleView, site_name: &str, canonical: &str, image: &str, description: &str) -> String {
+    let mut doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": view.title,
+        "description": description,
+        "datePublished": localtime::rfc3339_local(view.published_at),
+        "inLanguage": "vi",
+        "mainEntityOfPage": canonical,
+        "publisher": { "@type": "Organization", "name": site_name },
+    });
+    if !view.byline.is_empty() {
+        doc["author"] = serde_json::json!({ "@type": "Person", "name": view.byline });
+    }
+    if !image.is_empty() {
+        doc["image"] = serde_json::json!([image]);
+    }
+    doc.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
@@ -53,8 +83,21 @@ pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<
     if !view.preview {
         layout = layout.sidebar(super::sidebar(state).await?);
     }
+    let site_name = state.site().name.clone();
+    let canonical = format!("{}{}", view.base_url, view.path);
+    let image_abs = if view.featured_image.is_empty() { String::new() } else { format!("{}{}", view.base_url, view.featured_image) };
+    let description = if view.summary.is_empty() {
+        crate::content::sanitize::plain_text(&view.body).chars().take(200).collect()
+    } else {
+        view.summary.clone()
+    };
+    let json_ld = json_ld(&view, &site_name, &canonical, &image_abs, &description);
     let page = ArticlePage {
         layout,
+        canonical,
+        description,
+        image_abs,
+        json_ld,
         date: localtime::format_datetime(view.published_at),
         datetime: localtime::rfc3339_local(view.published_at),
         category: view.category,
@@ -70,6 +113,7 @@ pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<
 
 pub async fn show(
     State(state): State<AppState>,
+    headers: HeaderMap,
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Ok(Path(slug)) = slug else {
@@ -109,6 +153,8 @@ pub async fn show(
         featured_image,
         latest,
         preview: false,
+        base_url: super::feeds::base_url(&state, &headers),
+        path: crate::content::import::public_path(&a.slug),
     };
     let mut response = render_article(&state, view).await?.into_response();
     response.extensions_mut().insert(ArticleViewed(a.id));

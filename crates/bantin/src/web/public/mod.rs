@@ -1,6 +1,7 @@
 //! Pages for readers.
 
 pub mod article;
+pub mod feeds;
 pub mod home;
 pub mod news;
 pub mod search;

@@ -102,7 +102,11 @@ pub async fn page(
     let view = SearchPage {
         layout,
         searched: !Query::parse(&q).is_empty(),
-        total: format_count(found.total),
+        total: if found.total > search::COUNT_CAP {
+            format!("hơn {}", format_count(search::COUNT_CAP))
+        } else {
+            format_count(found.total)
+        },
         results: found
             .results
             .into_iter()
@@ -131,7 +135,9 @@ pub async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     .await;
     match result {
         Ok(found) => Json(json!({
-            "total": found.total,
+            // Counted up to COUNT_CAP; "more" says there are more than that.
+            "total": found.total.min(search::COUNT_CAP),
+            "more": found.total > search::COUNT_CAP,
             "results": found.results.into_iter().map(|r| json!({
                 "title": r.title,
                 "url": public_path(&r.slug),
