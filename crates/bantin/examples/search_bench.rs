@@ -12,16 +12,148 @@ use chrono::{Duration, Utc};
 
 /// Common Vietnamese words of local news.
 const WORDS: &[&str] = &[
-    "đảng", "bộ", "xã", "thôn", "bản", "nhân", "dân", "cán", "chi", "ủy", "ban", "hội", "nghị", "công", "tác",
-    "phát", "triển", "kinh", "tế", "nông", "nghiệp", "thu", "hoạch", "lúa", "ngô", "chè", "quế", "trâu", "bò",
-    "đường", "giao", "thông", "trường", "học", "sinh", "giáo", "viên", "y", "tế", "trạm", "tiêm", "phòng",
-    "văn", "hóa", "gia", "đình", "lễ", "mùa", "xuân", "tết", "hòa", "bình", "an", "ninh", "trật", "tự", "quân",
-    "sự", "dân", "quân", "huấn", "luyện", "phụ", "nữ", "thanh", "niên", "đoàn", "kết", "nạp", "đảng", "viên",
-    "mới", "tuyên", "truyền", "nghị", "quyết", "kế", "hoạch", "năm", "tháng", "tuần", "họp", "lãnh", "đạo",
-    "huyện", "tỉnh", "Sín", "Chéng", "Nàn", "Sín", "Cán", "Hồ", "Lào", "Cai", "Bắc", "Hà", "Si", "Ma", "Cai",
-    "rừng", "bảo", "vệ", "môi", "trường", "nước", "sạch", "điện", "nhà", "văn", "hóa", "chợ", "phiên", "du",
-    "lịch", "cộng", "đồng", "hỗ", "trợ", "hộ", "nghèo", "vay", "vốn", "ngân", "hàng", "chính", "sách", "bầu",
-    "cử", "đại", "biểu", "tiếp", "xúc", "cử", "tri", "thể", "thao", "bóng", "đá", "kéo", "co", "ném", "còn",
+    "đảng",
+    "bộ",
+    "xã",
+    "thôn",
+    "bản",
+    "nhân",
+    "dân",
+    "cán",
+    "chi",
+    "ủy",
+    "ban",
+    "hội",
+    "nghị",
+    "công",
+    "tác",
+    "phát",
+    "triển",
+    "kinh",
+    "tế",
+    "nông",
+    "nghiệp",
+    "thu",
+    "hoạch",
+    "lúa",
+    "ngô",
+    "chè",
+    "quế",
+    "trâu",
+    "bò",
+    "đường",
+    "giao",
+    "thông",
+    "trường",
+    "học",
+    "sinh",
+    "giáo",
+    "viên",
+    "y",
+    "tế",
+    "trạm",
+    "tiêm",
+    "phòng",
+    "văn",
+    "hóa",
+    "gia",
+    "đình",
+    "lễ",
+    "mùa",
+    "xuân",
+    "tết",
+    "hòa",
+    "bình",
+    "an",
+    "ninh",
+    "trật",
+    "tự",
+    "quân",
+    "sự",
+    "dân",
+    "quân",
+    "huấn",
+    "luyện",
+    "phụ",
+    "nữ",
+    "thanh",
+    "niên",
+    "đoàn",
+    "kết",
+    "nạp",
+    "đảng",
+    "viên",
+    "mới",
+    "tuyên",
+    "truyền",
+    "nghị",
+    "quyết",
+    "kế",
+    "hoạch",
+    "năm",
+    "tháng",
+    "tuần",
+    "họp",
+    "lãnh",
+    "đạo",
+    "huyện",
+    "tỉnh",
+    "Sín",
+    "Chéng",
+    "Nàn",
+    "Sín",
+    "Cán",
+    "Hồ",
+    "Lào",
+    "Cai",
+    "Bắc",
+    "Hà",
+    "Si",
+    "Ma",
+    "Cai",
+    "rừng",
+    "bảo",
+    "vệ",
+    "môi",
+    "trường",
+    "nước",
+    "sạch",
+    "điện",
+    "nhà",
+    "văn",
+    "hóa",
+    "chợ",
+    "phiên",
+    "du",
+    "lịch",
+    "cộng",
+    "đồng",
+    "hỗ",
+    "trợ",
+    "hộ",
+    "nghèo",
+    "vay",
+    "vốn",
+    "ngân",
+    "hàng",
+    "chính",
+    "sách",
+    "bầu",
+    "cử",
+    "đại",
+    "biểu",
+    "tiếp",
+    "xúc",
+    "cử",
+    "tri",
+    "thể",
+    "thao",
+    "bóng",
+    "đá",
+    "kéo",
+    "co",
+    "ném",
+    "còn",
 ];
 
 struct Rng(u64);
@@ -47,15 +179,26 @@ impl Rng {
         tail[r - 1].clone()
     }
     fn words(&mut self, n: usize, tail: &[String]) -> String {
-        (0..n).map(|_| self.text_word(tail)).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| self.text_word(tail))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
 /// Syllables other than the common words: initials × rhymes × tones.
 fn tail_vocabulary() -> Vec<String> {
-    let initials = ["b", "c", "ch", "d", "đ", "g", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "s", "t", "th", "tr", "v", "x"];
-    let rhymes = ["a", "an", "anh", "ao", "at", "ay", "e", "em", "en", "i", "iêu", "im", "in", "o", "oi", "om", "on", "ông", "u", "un", "ung", "ư", "ươn", "ương", "ai"];
-    let tones = ['\u{0}', '\u{300}', '\u{301}', '\u{309}', '\u{303}', '\u{323}'];
+    let initials = [
+        "b", "c", "ch", "d", "đ", "g", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "s", "t", "th",
+        "tr", "v", "x",
+    ];
+    let rhymes = [
+        "a", "an", "anh", "ao", "at", "ay", "e", "em", "en", "i", "iêu", "im", "in", "o", "oi",
+        "om", "on", "ông", "u", "un", "ung", "ư", "ươn", "ương", "ai",
+    ];
+    let tones = [
+        '\u{0}', '\u{300}', '\u{301}', '\u{309}', '\u{303}', '\u{323}',
+    ];
     let mut out = Vec::new();
     for i in initials {
         for r in rhymes {
@@ -105,7 +248,10 @@ async fn generate(db: &Db, site_id: i64, count: i64) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let url = args.get(1).cloned().unwrap_or_else(|| "sqlite://bench-search.db".into());
+    let url = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "sqlite://bench-search.db".into());
     let articles: i64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let queries: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(500);
     let db = Db::connect(&url).await?;
@@ -130,17 +276,49 @@ async fn main() -> anyhow::Result<()> {
             let n = search::store::count(&db, site.id, &q, now, 1001).await?;
             let t_count = t.elapsed();
             let t = Instant::now();
-            let hits = search::store::hits(&db, site.id, &q, search::store::Field::Anywhere, now, 200, 0).await?;
+            let hits = search::store::hits(
+                &db,
+                site.id,
+                &q,
+                search::store::Field::Anywhere,
+                now,
+                200,
+                0,
+            )
+            .await?;
             let t_hits = t.elapsed();
             let t = Instant::now();
-            let title = search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 100, 0).await?;
+            let title =
+                search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 100, 0)
+                    .await?;
             let t_title = t.elapsed();
             let t = Instant::now();
-            let texts: Vec<String> = hits.iter().map(|h| format!("{} {}", h.summary, bantin::content::sanitize::plain_text(&h.body))).collect();
-            let cands: Vec<search::rank::Candidate<'_>> = hits.iter().zip(&texts).map(|(h, t)| search::rank::Candidate { title: &h.title, text: t, published_at: h.published_at }).collect();
+            let texts: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{} {}",
+                        h.summary,
+                        bantin::content::sanitize::plain_text(&h.body)
+                    )
+                })
+                .collect();
+            let cands: Vec<search::rank::Candidate<'_>> = hits
+                .iter()
+                .zip(&texts)
+                .map(|(h, t)| search::rank::Candidate {
+                    title: &h.title,
+                    text: t,
+                    published_at: h.published_at,
+                })
+                .collect();
             let _ = search::rank::order(&q, &cands);
             let t_rank = t.elapsed();
-            println!("count {n} {t_count:?}, hits {} {t_hits:?}, title {} {t_title:?}, rank {t_rank:?}", hits.len(), title.len());
+            println!(
+                "count {n} {t_count:?}, hits {} {t_hits:?}, title {} {t_title:?}, rank {t_rank:?}",
+                hits.len(),
+                title.len()
+            );
         }
         return Ok(());
     }
@@ -149,7 +327,11 @@ async fn main() -> anyhow::Result<()> {
     // Warm-up, then measured two-word queries, half typed without diacritics.
     for round in 0..(queries + 50) {
         let (a, b) = (rng.word(), rng.word());
-        let q = if round % 2 == 0 { format!("{a} {b}") } else { vntext::fold(&format!("{a} {b}")) };
+        let q = if round % 2 == 0 {
+            format!("{a} {b}")
+        } else {
+            vntext::fold(&format!("{a} {b}"))
+        };
         let t = Instant::now();
         let found = search::search(&db, site.id, &Query::parse(&q), now, 1, 10).await?;
         let elapsed = t.elapsed();
@@ -159,8 +341,16 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     times.sort();
-    let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
-    let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let pct = |p: f64| {
+        times[((times.len() as f64 * p).ceil() as usize)
+            .saturating_sub(1)
+            .min(times.len() - 1)]
+    };
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!(
         "{backend}: {articles} articles, {queries} two-word queries: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean hits {}",
         pct(0.50).as_secs_f64() * 1000.0,

@@ -135,7 +135,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stats", get(api::stats))
         .route("/api/v1/search", get(public::search::api))
         .route("/rss.xml", get(public::feeds::site_feed))
-        .route("/chuyen-muc/{slug}/rss.xml", get(public::feeds::category_feed))
+        .route(
+            "/chuyen-muc/{slug}/rss.xml",
+            get(public::feeds::category_feed),
+        )
         .route("/sitemap.xml", get(public::feeds::sitemap))
         .route("/robots.txt", get(public::feeds::robots))
         .route("/dang-nhap", get(auth::login_form).post(auth::login))

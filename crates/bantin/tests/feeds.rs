@@ -14,7 +14,13 @@ async fn add(app: &TestApp, title: &str, body: &str) -> String {
 }
 
 async fn get_host(app: &TestApp, uri: &str) -> common::TestResponse {
-    app.request(Request::get(uri).header("host", "sincheng.example").body(Body::empty()).unwrap()).await
+    app.request(
+        Request::get(uri)
+            .header("host", "sincheng.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
 }
 
 both_databases! {

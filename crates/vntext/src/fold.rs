@@ -13,10 +13,15 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 /// ```
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_folded(c, &mut out);
-    }
+    fold_into(text, &mut out);
     out
+}
+
+/// [`fold`], appending to `out` (reuse one buffer for many words).
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        push_folded(c, out);
+    }
 }
 
 #[inline]

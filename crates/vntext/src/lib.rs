@@ -15,7 +15,7 @@ mod normalize;
 mod slug;
 mod tone;
 
-pub use fold::fold;
+pub use fold::{fold, fold_into};
 pub use legacy::{LegacyEncoding, decode_legacy, repair_legacy};
 pub use lint::{Issue, IssueKind, lint};
 pub use normalize::normalize;

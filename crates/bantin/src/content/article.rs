@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::db::Db;
+use crate::db::{BeginWrite, Db};
 use crate::with_db;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +110,12 @@ pub async fn list_public_in_category(
 }
 
 /// (slug, last change) of public articles, newest change first.
-pub async fn sitemap_entries(db: &Db, site_id: i64, now: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<(String, DateTime<Utc>)>> {
+pub async fn sitemap_entries(
+    db: &Db,
+    site_id: i64,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, DateTime<Utc>)>> {
     const SQL: &str = "SELECT slug, updated_at FROM articles \
          WHERE site_id = $1 AND status = 'published' AND published_at <= $2 \
          ORDER BY updated_at DESC, id DESC LIMIT $3";
@@ -176,7 +181,7 @@ pub async fn try_insert(
     let (search_title, search_body) =
         crate::search::folded_fields(new.title, new.summary, new.body);
     with_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: Option<i64> = sqlx::query_scalar(SQL)
             .bind(new.site_id).bind(new.category_id).bind(new.title).bind(slug)
             .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
@@ -361,7 +366,7 @@ pub async fn apply(
         None => Default::default(),
     };
     with_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut version = expected_version;
         if let Some(c) = &change.content {
             let updated: Option<i64> = sqlx::query_scalar(CONTENT)

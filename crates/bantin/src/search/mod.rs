@@ -18,9 +18,9 @@ use crate::content::sanitize::plain_text;
 use crate::db::Db;
 
 /// How many of the newest matches are ranked.
-const CANDIDATES: i64 = 200;
+const CANDIDATES: i64 = 120;
 /// How many of the newest title matches join them, however old.
-const TITLE_CANDIDATES: i64 = 100;
+const TITLE_CANDIDATES: i64 = 60;
 /// Matches are counted up to this; beyond, the page says "hơn 1.000".
 pub const COUNT_CAP: i64 = 1000;
 
@@ -48,40 +48,99 @@ pub struct Results {
 /// One page of results (`page` from 1). The newest matches and the newest
 /// title matches are ranked ([`rank`]); pages beyond them follow the
 /// database's order (newest first).
-pub async fn search(db: &Db, site_id: i64, query: &Query, now: DateTime<Utc>, page: i64, per_page: i64) -> sqlx::Result<Results> {
+pub async fn search(
+    db: &Db,
+    site_id: i64,
+    query: &Query,
+    now: DateTime<Utc>,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<Results> {
     if query.is_empty() {
-        return Ok(Results { total: 0, results: Vec::new() });
+        return Ok(Results {
+            total: 0,
+            results: Vec::new(),
+        });
     }
     let total = store::count(db, site_id, query, now, COUNT_CAP + 1).await?;
     let offset = (page - 1) * per_page;
     let page_hits: Vec<store::Hit> = if offset + per_page <= CANDIDATES {
-        let mut hits = store::hits(db, site_id, query, store::Field::Anywhere, now, CANDIDATES, 0).await?;
+        let mut hits = store::hits(
+            db,
+            site_id,
+            query,
+            store::Field::Anywhere,
+            now,
+            CANDIDATES,
+            0,
+        )
+        .await?;
         if hits.len() as i64 == CANDIDATES {
             // More matches than candidates: older title matches deserve a place.
-            for h in store::hits(db, site_id, query, store::Field::Title, now, TITLE_CANDIDATES, 0).await? {
+            for h in store::hits(
+                db,
+                site_id,
+                query,
+                store::Field::Title,
+                now,
+                TITLE_CANDIDATES,
+                0,
+            )
+            .await?
+            {
                 if !hits.iter().any(|c| c.id == h.id) {
                     hits.push(h);
                 }
             }
         }
-        let texts: Vec<String> = hits.iter().map(|h| format!("{} {}", h.summary, plain_text(&h.body))).collect();
+        let texts: Vec<String> = hits
+            .iter()
+            .map(|h| format!("{} {}", h.summary, plain_text(&h.body)))
+            .collect();
         let candidates: Vec<rank::Candidate<'_>> = hits
             .iter()
             .zip(&texts)
-            .map(|(h, t)| rank::Candidate { title: &h.title, text: t, published_at: h.published_at })
+            .map(|(h, t)| rank::Candidate {
+                title: &h.title,
+                text: t,
+                published_at: h.published_at,
+            })
             .collect();
         let order = rank::order(query, &candidates);
         let mut slots: Vec<Option<store::Hit>> = hits.drain(..).map(Some).collect();
-        order.into_iter().skip(offset as usize).take(per_page as usize).filter_map(|i| slots[i].take()).collect()
+        order
+            .into_iter()
+            .skip(offset as usize)
+            .take(per_page as usize)
+            .filter_map(|i| slots[i].take())
+            .collect()
     } else {
-        store::hits(db, site_id, query, store::Field::Anywhere, now, per_page, offset).await?
+        store::hits(
+            db,
+            site_id,
+            query,
+            store::Field::Anywhere,
+            now,
+            per_page,
+            offset,
+        )
+        .await?
     };
     let results = page_hits
         .into_iter()
         .map(|h| {
             let in_body = rank::snippet(query, &plain_text(&h.body));
-            let snippet = if in_body.contains("<mark>") { in_body } else { rank::snippet(query, &h.summary) };
-            Result { snippet, title: h.title, slug: h.slug, published_at: h.published_at }
+            let snippet = if in_body.contains("<mark>") {
+                in_body
+            } else {
+                rank::snippet(query, &h.summary)
+            };
+            Result {
+                snippet,
+                title: h.title,
+                slug: h.slug,
+                published_at: h.published_at,
+            }
         })
         .collect();
     Ok(Results { total, results })

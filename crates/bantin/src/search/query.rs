@@ -68,21 +68,15 @@ impl Query {
     /// The PostgreSQL `to_tsquery('simple', …)` text: words joined by `&`,
     /// phrases by `<->`.
     pub fn tsquery(&self) -> String {
-        self.tsquery_weighted("")
-    }
-
-    /// The same, each word restricted to the weights given (`A`: titles).
-    pub fn tsquery_weighted(&self, weights: &str) -> String {
-        let w = |word: &Word| {
-            if weights.is_empty() {
-                word.folded.clone()
-            } else {
-                format!("{}:{weights}", word.folded)
-            }
-        };
-        let mut parts: Vec<String> = self.words.iter().map(w).collect();
+        let mut parts: Vec<String> = self.words.iter().map(|w| w.folded.clone()).collect();
         for p in &self.phrases {
-            parts.push(format!("({})", p.iter().map(w).collect::<Vec<_>>().join(" <-> ")));
+            parts.push(format!(
+                "({})",
+                p.iter()
+                    .map(|w| w.folded.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" <-> ")
+            ));
         }
         parts.join(" & ")
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::query::Query;
-use crate::db::Db;
+use crate::db::{BeginWrite, Db};
 use crate::with_db;
 
 #[derive(Clone, Debug, FromRow)]
@@ -32,12 +32,21 @@ const SQLITE_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.pu
      FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
      WHERE articles_fts MATCH $1 AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
      ORDER BY f.rowid DESC LIMIT $4 OFFSET $5";
+const SQLITE_TITLE_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.published_at \
+     FROM titles_fts f CROSS JOIN articles a ON a.id = f.rowid \
+     WHERE titles_fts MATCH $1 AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
+     ORDER BY f.rowid DESC LIMIT $4 OFFSET $5";
 const SQLITE_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
      WHERE articles_fts MATCH $1 AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
      LIMIT $4) AS capped";
 const PG_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.published_at \
      FROM articles a \
      WHERE a.search_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
+     AND a.published_at <= $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5";
+// Title matches are few: GIN finds them all, then the newest are kept.
+const PG_TITLE_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.published_at \
+     FROM articles a \
+     WHERE a.title_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
      AND a.published_at <= $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5";
 const PG_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles a \
      WHERE a.search_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
@@ -63,31 +72,62 @@ pub async fn hits(
 ) -> sqlx::Result<Vec<Hit>> {
     match db {
         Db::Sqlite(pool) => {
-            let expr = match field {
-                Field::Anywhere => q.fts5(),
-                Field::Title => format!("{{search_title}} : ({})", q.fts5()),
+            let sql = match field {
+                Field::Anywhere => SQLITE_HITS,
+                Field::Title => SQLITE_TITLE_HITS,
             };
-            sqlx::query_as(SQLITE_HITS).bind(expr).bind(site_id).bind(now).bind(limit).bind(offset).fetch_all(pool).await
+            sqlx::query_as(sql)
+                .bind(q.fts5())
+                .bind(site_id)
+                .bind(now)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await
         }
         Db::Postgres(pool) => {
-            // Weight A is the title.
-            let expr = match field {
-                Field::Anywhere => q.tsquery(),
-                Field::Title => q.tsquery_weighted("A"),
+            let sql = match field {
+                Field::Anywhere => PG_HITS,
+                Field::Title => PG_TITLE_HITS,
             };
-            sqlx::query_as(PG_HITS).bind(expr).bind(site_id).bind(now).bind(limit).bind(offset).fetch_all(pool).await
+            sqlx::query_as(sql)
+                .bind(q.tsquery())
+                .bind(site_id)
+                .bind(now)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await
         }
     }
 }
 
 /// How many public articles match, counting up to `cap`.
-pub async fn count(db: &Db, site_id: i64, q: &Query, now: DateTime<Utc>, cap: i64) -> sqlx::Result<i64> {
+pub async fn count(
+    db: &Db,
+    site_id: i64,
+    q: &Query,
+    now: DateTime<Utc>,
+    cap: i64,
+) -> sqlx::Result<i64> {
     match db {
         Db::Sqlite(pool) => {
-            sqlx::query_scalar(SQLITE_COUNT).bind(q.fts5()).bind(site_id).bind(now).bind(cap).fetch_one(pool).await
+            sqlx::query_scalar(SQLITE_COUNT)
+                .bind(q.fts5())
+                .bind(site_id)
+                .bind(now)
+                .bind(cap)
+                .fetch_one(pool)
+                .await
         }
         Db::Postgres(pool) => {
-            sqlx::query_scalar(PG_COUNT).bind(q.tsquery()).bind(site_id).bind(now).bind(cap).fetch_one(pool).await
+            sqlx::query_scalar(PG_COUNT)
+                .bind(q.tsquery())
+                .bind(site_id)
+                .bind(now)
+                .bind(cap)
+                .fetch_one(pool)
+                .await
         }
     }
 }
@@ -117,7 +157,7 @@ pub async fn reindex(db: &Db, only_missing: bool) -> sqlx::Result<u64> {
             break;
         };
         with_db!(db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for r in &rows {
                 let (title, body) = super::folded_fields(&r.title, &r.summary, &r.body);
                 sqlx::query(UPDATE).bind(title).bind(body).bind(r.id).execute(&mut *tx).await?;

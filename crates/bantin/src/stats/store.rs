@@ -7,7 +7,7 @@ use sqlx::FromRow;
 
 use super::Batch;
 use crate::accounts::secret::random_hex;
-use crate::db::Db;
+use crate::db::{BeginWrite, Db};
 use crate::with_db;
 
 /// The day's salt, created by whichever server needs it first.
@@ -46,7 +46,7 @@ pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
          ON CONFLICT (article_id, day) DO UPDATE SET views = stats_article_daily.views + excluded.views";
 
     with_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // (day, hour) → (new visitors, page views)
         let mut hours: BTreeMap<(NaiveDate, i64), (i64, i64)> = BTreeMap::new();
         for ((day, hour), views) in &batch.views {

@@ -58,7 +58,13 @@ struct ArticlePage {
 }
 
 /// JSON-LD `NewsArticle`, safe inside a `<script>` element.
-fn json_ld(view: &ArticleView, site_name: &str, canonical: &str, image: &str, description: &str) -> String {
+fn json_ld(
+    view: &ArticleView,
+    site_name: &str,
+    canonical: &str,
+    image: &str,
+    description: &str,
+) -> String {
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -75,7 +81,10 @@ fn json_ld(view: &ArticleView, site_name: &str, canonical: &str, image: &str, de
     if !image.is_empty() {
         doc["image"] = serde_json::json!([image]);
     }
-    doc.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    doc.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
@@ -85,9 +94,16 @@ pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<
     }
     let site_name = state.site().name.clone();
     let canonical = format!("{}{}", view.base_url, view.path);
-    let image_abs = if view.featured_image.is_empty() { String::new() } else { format!("{}{}", view.base_url, view.featured_image) };
+    let image_abs = if view.featured_image.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", view.base_url, view.featured_image)
+    };
     let description = if view.summary.is_empty() {
-        crate::content::sanitize::plain_text(&view.body).chars().take(200).collect()
+        crate::content::sanitize::plain_text(&view.body)
+            .chars()
+            .take(200)
+            .collect()
     } else {
         view.summary.clone()
     };

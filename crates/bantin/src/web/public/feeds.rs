@@ -25,38 +25,80 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
         return url.to_owned();
     }
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| {
-        !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
     });
     format!("http://{}", host.unwrap_or("localhost"))
 }
 
 fn xml(body: String, content_type: &'static str) -> Response {
-    ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "public, max-age=300")], body).into_response()
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn rss(state: &AppState, base: &str, title: &str, link: &str, items: &[Listed]) -> String {
     let site = state.site();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
-    out.push_str(&format!("<title>{}</title>\n<link>{}</link>\n", escape(title), escape(&format!("{base}{link}"))));
-    let description = if site.description.is_empty() { format!("Tin tức của {}", site.name) } else { site.description.clone() };
-    out.push_str(&format!("<description>{}</description>\n<language>vi</language>\n", escape(&description)));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n",
+    );
+    out.push_str(&format!(
+        "<title>{}</title>\n<link>{}</link>\n",
+        escape(title),
+        escape(&format!("{base}{link}"))
+    ));
+    let description = if site.description.is_empty() {
+        format!("Tin tức của {}", site.name)
+    } else {
+        site.description.clone()
+    };
+    out.push_str(&format!(
+        "<description>{}</description>\n<language>vi</language>\n",
+        escape(&description)
+    ));
     out.push_str(&format!(
         "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        escape(&format!("{base}{}", if link == "/" { "/rss.xml".to_owned() } else { format!("{link}/rss.xml") }))
+        escape(&format!(
+            "{base}{}",
+            if link == "/" {
+                "/rss.xml".to_owned()
+            } else {
+                format!("{link}/rss.xml")
+            }
+        ))
     ));
     if let Some(first) = items.first() {
-        out.push_str(&format!("<lastBuildDate>{}</lastBuildDate>\n", rfc2822(first.published_at)));
+        out.push_str(&format!(
+            "<lastBuildDate>{}</lastBuildDate>\n",
+            rfc2822(first.published_at)
+        ));
     }
     for a in items {
         let url = format!("{base}{}", public_path(&a.slug));
         out.push_str("<item>\n");
-        out.push_str(&format!("<title>{}</title>\n<link>{}</link>\n", escape(&a.title), escape(&url)));
-        out.push_str(&format!("<guid isPermaLink=\"true\">{}</guid>\n", escape(&url)));
+        out.push_str(&format!(
+            "<title>{}</title>\n<link>{}</link>\n",
+            escape(&a.title),
+            escape(&url)
+        ));
+        out.push_str(&format!(
+            "<guid isPermaLink=\"true\">{}</guid>\n",
+            escape(&url)
+        ));
         out.push_str(&format!("<pubDate>{}</pubDate>\n", rfc2822(a.published_at)));
         if let Some(c) = &a.category_name {
             out.push_str(&format!("<category>{}</category>\n", escape(c)));
         }
-        out.push_str(&format!("<description>{}</description>\n", escape(&a.summary)));
+        out.push_str(&format!(
+            "<description>{}</description>\n",
+            escape(&a.summary)
+        ));
         out.push_str("</item>\n");
     }
     out.push_str("</channel>\n</rss>\n");
@@ -67,10 +109,16 @@ fn rfc2822(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&localtime::vietnam()).to_rfc2822()
 }
 
-pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn site_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let (site, now) = (state.site(), state.now());
     let items = article::list_public(state.db(), site.id, now, FEED_ITEMS, 0).await?;
-    Ok(xml(rss(&state, &base_url(&state, &headers), &site.name, "/", &items), "application/rss+xml; charset=utf-8"))
+    Ok(xml(
+        rss(&state, &base_url(&state, &headers), &site.name, "/", &items),
+        "application/rss+xml; charset=utf-8",
+    ))
 }
 
 pub async fn category_feed(
@@ -79,26 +127,47 @@ pub async fn category_feed(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let (site, now) = (state.site(), state.now());
-    let cat = category::find_by_slug(state.db(), site.id, &slug).await?.ok_or(AppError::NotFound)?;
-    let items = article::list_public_in_category(state.db(), site.id, cat.id, now, FEED_ITEMS).await?;
+    let cat = category::find_by_slug(state.db(), site.id, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let items =
+        article::list_public_in_category(state.db(), site.id, cat.id, now, FEED_ITEMS).await?;
     let title = format!("{} - {}", cat.name, site.name);
     let link = format!("/chuyen-muc/{}", cat.slug);
-    Ok(xml(rss(&state, &base_url(&state, &headers), &title, &link, &items), "application/rss+xml; charset=utf-8"))
+    Ok(xml(
+        rss(&state, &base_url(&state, &headers), &title, &link, &items),
+        "application/rss+xml; charset=utf-8",
+    ))
 }
 
-pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let (site, now) = (state.site(), state.now());
     let base = base_url(&state, &headers);
     let entries = article::sitemap_entries(state.db(), site.id, now, SITEMAP_URLS - 2).await?;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let newest = entries.first().map(|e| e.1);
     for (path, lastmod) in [("/".to_owned(), newest), ("/tin-tuc".to_owned(), newest)]
         .into_iter()
-        .chain(entries.into_iter().map(|(slug, at)| (public_path(&slug), Some(at))))
+        .chain(
+            entries
+                .into_iter()
+                .map(|(slug, at)| (public_path(&slug), Some(at))),
+        )
     {
-        out.push_str(&format!("<url><loc>{}</loc>", escape(&format!("{base}{path}"))));
+        out.push_str(&format!(
+            "<url><loc>{}</loc>",
+            escape(&format!("{base}{path}"))
+        ));
         if let Some(at) = lastmod {
-            out.push_str(&format!("<lastmod>{}</lastmod>", localtime::rfc3339_local(at)));
+            out.push_str(&format!(
+                "<lastmod>{}</lastmod>",
+                localtime::rfc3339_local(at)
+            ));
         }
         out.push_str("</url>\n");
     }
