@@ -171,57 +171,17 @@ fn a_broken_config_file_is_a_clear_error() {
 #[test]
 fn serve_answers_and_stops_cleanly_on_sigterm() {
     let root = tempfile::tempdir().unwrap();
-    let mut child = bantin()
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--site-name",
-            "Xã Nậm Xe",
-        ])
-        .arg("--data-dir")
-        .arg(root.path())
-        .env("BANTIN_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve logs its address").unwrap();
-        if let Some(rest) = line.split("serving on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&address).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        s.read_to_string(&mut response).unwrap();
-        response
-    };
-    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
-    let home = get("/");
+    let data_dir = root.path().display().to_string();
+    let (mut child, address, mut lines) =
+        serve(&["--site-name", "Xã Nậm Xe", "--data-dir", &data_dir]);
+    assert!(http_get(&address, "/healthz", "curl/8").starts_with("HTTP/1.1 200"));
+    let home = http_get(&address, "/", "curl/8");
     assert!(home.starts_with("HTTP/1.1 200"));
     assert!(
         home.contains("<title>Xã Nậm Xe</title>"),
         "--site-name is stored and shown"
     );
-
-    let killed = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "exit after SIGTERM: {status}");
+    sigterm(&mut child);
     assert!(lines.any(|l| l.unwrap().contains("shutting down")));
 }
 
