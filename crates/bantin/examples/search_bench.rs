@@ -282,33 +282,23 @@ async fn main() -> anyhow::Result<()> {
                 &q,
                 search::store::Field::Anywhere,
                 now,
-                200,
+                120,
                 0,
             )
             .await?;
             let t_hits = t.elapsed();
             let t = Instant::now();
             let title =
-                search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 100, 0)
+                search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 60, 0)
                     .await?;
             let t_title = t.elapsed();
             let t = Instant::now();
-            let texts: Vec<String> = hits
-                .iter()
-                .map(|h| {
-                    format!(
-                        "{} {}",
-                        h.summary,
-                        bantin::content::sanitize::plain_text(&h.body)
-                    )
-                })
-                .collect();
             let cands: Vec<search::rank::Candidate<'_>> = hits
                 .iter()
-                .zip(&texts)
-                .map(|(h, t)| search::rank::Candidate {
+                .map(|h| search::rank::Candidate {
                     title: &h.title,
-                    text: t,
+                    summary: &h.summary,
+                    body: &h.body,
                     published_at: h.published_at,
                 })
                 .collect();

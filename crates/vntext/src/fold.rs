@@ -48,6 +48,12 @@ fn push_folded(c: char, out: &mut String) {
     });
 }
 
+/// Whether `c` is one of the precomposed letters [`vietnamese_base`] knows.
+#[inline]
+pub(crate) fn is_latin_letter(c: char) -> bool {
+    vietnamese_base(c).is_some()
+}
+
 /// The base ASCII letter of a precomposed letter used in Vietnamese (and of
 /// Latin-1's accented letters), or `None` for anything else. This table is
 /// what makes folding fast: no decomposition for the common case.

@@ -172,34 +172,77 @@ fn drop_empty_paragraphs(html: &str) -> String {
     out.trim().to_owned()
 }
 
-/// The text of an HTML body (for lint warnings and summaries).
+/// The text of an HTML body (for lint warnings, summaries and search): tags
+/// become spaces, the entities the sanitiser writes are decoded, runs of
+/// white space become one space. One pass, one allocation: search ranking
+/// calls this for every candidate.
 pub fn plain_text(html: &str) -> String {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&nbsp;", ' '),
+        ("&amp;", '&'),
+    ];
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
+    // Whether a space is owed before the next visible character.
+    let mut space = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
+        let visible = match c {
+            '<' => {
+                in_tag = true;
+                None
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            '>' if in_tag => {
+                in_tag = false;
+                space = true;
+                None
+            }
+            _ if in_tag => None,
+            '&' => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                Some((e, decoded)) => {
+                    step = e.len();
+                    Some(*decoded)
+                }
+                None => Some('&'),
+            },
+            c => Some(c),
+        };
+        match visible {
+            Some(c) if c.is_whitespace() => space = true,
+            Some(c) => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+            None => {}
         }
+        rest = &rest[step..];
     }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_of_html() {
+        assert_eq!(
+            plain_text(
+                "<p>Tom &amp; Jerry &lt;3, it&#39;s</p>\n<p> Đoạn&nbsp;hai  &quot;x&quot; &amp;lt; &copy;</p>"
+            ),
+            "Tom & Jerry <3, it's Đoạn hai \"x\" &lt; &copy;"
+        );
+        assert_eq!(plain_text("  <br>  "), "");
+        assert_eq!(plain_text("a<b>b</b>c"), "a b c");
+    }
 
     #[test]
     fn plain_text_becomes_paragraphs() {

@@ -42,6 +42,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_search.sql"),
         include_str!("../../migrations/postgres/0005_search.sql"),
     ),
+    (
+        6,
+        "search count",
+        include_str!("../../migrations/sqlite/0006_search_count.sql"),
+        include_str!("../../migrations/postgres/0006_search_count.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -62,69 +62,73 @@ pub async fn search(
             results: Vec::new(),
         });
     }
-    let total = store::count(db, site_id, query, now, COUNT_CAP + 1).await?;
+    // The count and the candidates are independent queries: run together,
+    // on separate connections, a search costs the slowest of them rather
+    // than their sum.
+    let count = store::count(db, site_id, query, now, COUNT_CAP + 1);
     let offset = (page - 1) * per_page;
-    let page_hits: Vec<store::Hit> = if offset + per_page <= CANDIDATES {
-        let mut hits = store::hits(
-            db,
-            site_id,
-            query,
-            store::Field::Anywhere,
-            now,
-            CANDIDATES,
-            0,
-        )
-        .await?;
-        if hits.len() as i64 == CANDIDATES {
-            // More matches than candidates: older title matches deserve a place.
-            for h in store::hits(
+    let (total, page_hits) = if offset + per_page <= CANDIDATES {
+        let (total, mut hits, titles) = tokio::try_join!(
+            count,
+            store::hits(
+                db,
+                site_id,
+                query,
+                store::Field::Anywhere,
+                now,
+                CANDIDATES,
+                0
+            ),
+            // Matter only when there are more matches than candidates:
+            // older title matches deserve a place.
+            store::hits(
                 db,
                 site_id,
                 query,
                 store::Field::Title,
                 now,
                 TITLE_CANDIDATES,
-                0,
-            )
-            .await?
-            {
+                0
+            ),
+        )?;
+        if hits.len() as i64 == CANDIDATES {
+            for h in titles {
                 if !hits.iter().any(|c| c.id == h.id) {
                     hits.push(h);
                 }
             }
         }
-        let texts: Vec<String> = hits
-            .iter()
-            .map(|h| format!("{} {}", h.summary, plain_text(&h.body)))
-            .collect();
         let candidates: Vec<rank::Candidate<'_>> = hits
             .iter()
-            .zip(&texts)
-            .map(|(h, t)| rank::Candidate {
+            .map(|h| rank::Candidate {
                 title: &h.title,
-                text: t,
+                summary: &h.summary,
+                body: &h.body,
                 published_at: h.published_at,
             })
             .collect();
         let order = rank::order(query, &candidates);
         let mut slots: Vec<Option<store::Hit>> = hits.drain(..).map(Some).collect();
-        order
+        let page_hits: Vec<store::Hit> = order
             .into_iter()
             .skip(offset as usize)
             .take(per_page as usize)
             .filter_map(|i| slots[i].take())
-            .collect()
+            .collect();
+        (total, page_hits)
     } else {
-        store::hits(
-            db,
-            site_id,
-            query,
-            store::Field::Anywhere,
-            now,
-            per_page,
-            offset,
-        )
-        .await?
+        tokio::try_join!(
+            count,
+            store::hits(
+                db,
+                site_id,
+                query,
+                store::Field::Anywhere,
+                now,
+                per_page,
+                offset
+            ),
+        )?
     };
     let results = page_hits
         .into_iter()

@@ -7,17 +7,67 @@
 //! by the database.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::query::{Query, Word};
+use super::query::Query;
 use crate::content::html::escape;
 
 /// What ranking looks at, per candidate.
 pub struct Candidate<'a> {
     pub title: &'a str,
-    pub text: &'a str,
+    pub summary: &'a str,
+    /// The body as stored (sanitised HTML): read in place, tags skipped.
+    pub body: &'a str,
     pub published_at: DateTime<Utc>,
+}
+
+/// Calls `f` with each word of `text` (a run of word characters) until it
+/// returns false. In HTML, tags and character references (`&amp;`) separate
+/// words and are not read as text.
+fn each_word(text: &str, html: bool, mut f: impl FnMut(&str) -> bool) {
+    let mut start: Option<usize> = None;
+    let mut in_tag = false;
+    let mut in_reference = false;
+    for (i, c) in text.char_indices() {
+        if in_tag {
+            in_tag = c != '>';
+            continue;
+        }
+        if in_reference {
+            if c == ';' {
+                in_reference = false;
+                continue;
+            }
+            if c.is_ascii_alphanumeric() || c == '#' {
+                continue;
+            }
+            // A bare `&`: what follows is text again.
+            in_reference = false;
+        }
+        let word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            vntext::is_word_char(c)
+        };
+        if word {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take()
+            && !f(&text[s..i])
+        {
+            return;
+        }
+        if html {
+            in_tag = c == '<';
+            in_reference = c == '&';
+        }
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
+    }
 }
 
 /// Folded text with, for each folded byte, the original byte it came from.
@@ -61,41 +111,101 @@ fn words(folded: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Whether the words of `query` appear one after another in `folded`.
-fn adjacent(folded: &str, query: &[Word]) -> bool {
-    if query.len() < 2 {
-        return false;
-    }
-    let ws: Vec<&str> = words(folded)
-        .into_iter()
-        .map(|(s, e)| &folded[s..e])
-        .collect();
-    ws.windows(query.len())
-        .any(|win| win.iter().zip(query).all(|(w, q)| *w == q.folded))
-}
-
 /// A word's spelling for exact comparison: lower case, tone marks placed
 /// one way, so `hoà` and `hòa` are the same word but `hóa` is not.
 pub fn canonical(word: &str) -> String {
     vntext::place_tones(&word.to_lowercase(), Some(vntext::ToneStyle::Old))
 }
 
-/// How many query words appear in `text` with their exact diacritics.
-/// Only words that fold to a query word are compared, so this stays cheap.
-fn exact_hits(query: &Query, canon: &[String], text: &str) -> Vec<bool> {
-    let mut hit = vec![false; query.words.len()];
-    for word in text
-        .split(|c: char| !vntext::is_word_char(c))
-        .filter(|w| !w.is_empty())
-    {
-        let folded = vntext::fold(word);
-        for (i, w) in query.words.iter().enumerate() {
-            if !hit[i] && w.folded == folded && canonical(word) == canon[i] {
-                hit[i] = true;
-            }
+/// What one pass over a field found, per query word.
+struct Found {
+    /// Found with its exact diacritics.
+    exact: Vec<bool>,
+    /// Found, diacritics aside.
+    folded: Vec<bool>,
+    /// The query words one after another, as typed.
+    together: bool,
+}
+
+impl Found {
+    fn new(words: usize) -> Self {
+        Found {
+            exact: vec![false; words],
+            folded: vec![false; words],
+            together: words < 2,
         }
     }
-    hit
+
+    fn count(flags: &[bool]) -> usize {
+        flags.iter().filter(|f| **f).count()
+    }
+}
+
+/// Reads fields word by word against the query. The same few spellings
+/// (`xã`, `Xã`, `xa`…) recur in every candidate, so whether a spelling is
+/// exact is judged once per search.
+struct Reader<'q> {
+    query: &'q Query,
+    canon: Vec<String>,
+    judged: Vec<HashMap<Box<str>, bool>>,
+    folded: String,
+    /// `partial[k]`: the last k words read were the first k query words.
+    partial: Vec<bool>,
+}
+
+impl<'q> Reader<'q> {
+    fn new(query: &'q Query) -> Self {
+        Reader {
+            query,
+            canon: query.words.iter().map(|w| canonical(&w.exact)).collect(),
+            judged: vec![HashMap::new(); query.words.len()],
+            folded: String::new(),
+            partial: vec![false; query.words.len() + 1],
+        }
+    }
+
+    /// Reads `text` into `found`; stops early once nothing more can change
+    /// unless `whole` (titles are read whole: folded matches count there).
+    fn read(&mut self, text: &str, html: bool, whole: bool, found: &mut Found) {
+        let query = self.query;
+        let n = query.words.len();
+        self.partial.iter_mut().for_each(|p| *p = false);
+        let Reader {
+            canon,
+            judged,
+            folded,
+            partial,
+            ..
+        } = self;
+        each_word(text, html, |word| {
+            folded.clear();
+            vntext::fold_into(word, folded);
+            for (i, w) in query.words.iter().enumerate() {
+                if w.folded != *folded {
+                    continue;
+                }
+                found.folded[i] = true;
+                if !found.exact[i] {
+                    found.exact[i] = match judged[i].get(word) {
+                        Some(same) => *same,
+                        None => {
+                            let same = canonical(word) == canon[i];
+                            judged[i].insert(word.into(), same);
+                            same
+                        }
+                    };
+                }
+            }
+            if n >= 2 && !found.together {
+                for k in (1..=n).rev() {
+                    partial[k] = partial[k - 1] && query.words[k - 1].folded == *folded;
+                }
+                partial[1] = query.words[0].folded == *folded;
+                found.together = partial[n];
+            }
+            whole || !(found.together && found.exact.iter().all(|e| *e))
+        });
+    }
 }
 
 type Key = (
@@ -108,31 +218,28 @@ type Key = (
 
 /// Exact-diacritic matches (anywhere, then in the title), adjacency, folded
 /// title matches, recency.
-fn key(query: &Query, canon: &[String], c: &Candidate<'_>) -> Key {
-    let title_folded = vntext::fold(c.title);
-    let text_folded = vntext::fold(c.text);
-    let title_words: Vec<&str> = words(&title_folded)
-        .into_iter()
-        .map(|(s, e)| &title_folded[s..e])
-        .collect();
-    let in_title = exact_hits(query, canon, c.title);
-    let in_text = exact_hits(query, canon, c.text);
-    let exact = in_title
-        .iter()
-        .zip(&in_text)
-        .filter(|(a, b)| **a || **b)
-        .count();
-    let exact_title = in_title.iter().filter(|h| **h).count();
-    let folded_title = query
-        .words
-        .iter()
-        .filter(|w| title_words.contains(&w.folded.as_str()))
-        .count();
-    let together = adjacent(&title_folded, &query.words) || adjacent(&text_folded, &query.words);
+fn key(reader: &mut Reader<'_>, c: &Candidate<'_>) -> Key {
+    let n = reader.query.words.len();
+    let mut title = Found::new(n);
+    reader.read(c.title, false, true, &mut title);
+    let exact_title = Found::count(&title.exact);
+    let folded_title = Found::count(&title.folded);
+    // The rest starts from what the title found.
+    let mut anywhere = Found {
+        exact: title.exact.clone(),
+        folded: title.folded,
+        together: title.together,
+    };
+    for (text, html) in [(c.summary, false), (c.body, true)] {
+        let before = anywhere.together;
+        anywhere.together = n < 2;
+        reader.read(text, html, false, &mut anywhere);
+        anywhere.together |= before;
+    }
     (
-        Reverse(exact),
+        Reverse(Found::count(&anywhere.exact)),
         Reverse(exact_title),
-        Reverse(together),
+        Reverse(anywhere.together),
         Reverse(folded_title),
         Reverse(c.published_at),
     )
@@ -140,11 +247,11 @@ fn key(query: &Query, canon: &[String], c: &Candidate<'_>) -> Key {
 
 /// The order of candidates, as indexes into `candidates`.
 pub fn order(query: &Query, candidates: &[Candidate<'_>]) -> Vec<usize> {
-    let canon: Vec<String> = query.words.iter().map(|w| canonical(&w.exact)).collect();
+    let mut reader = Reader::new(query);
     let mut keyed: Vec<(Key, usize)> = candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| (key(query, &canon, c), i))
+        .map(|(i, c)| (key(&mut reader, c), i))
         .collect();
     keyed.sort();
     keyed.into_iter().map(|(_, i)| i).collect()
@@ -221,22 +328,26 @@ mod tests {
         let cands = [
             Candidate {
                 title: "Hoa đào nở",
-                text: "Nói về bình an và hoa.",
+                summary: "",
+                body: "Nói về bình an và hoa.",
                 published_at: at(9),
             },
             Candidate {
                 title: "Lễ hội",
-                text: "Cầu cho hòa bình thôn bản.",
+                summary: "",
+                body: "Cầu cho hòa bình thôn bản.",
                 published_at: at(1),
             },
             Candidate {
                 title: "Hòa bình trên quê hương",
-                text: "…",
+                summary: "",
+                body: "…",
                 published_at: at(2),
             },
             Candidate {
                 title: "Bình yên",
-                text: "Hòa giải và bình đẳng.",
+                summary: "",
+                body: "Hòa giải và bình đẳng.",
                 published_at: at(3),
             },
         ];
@@ -248,17 +359,43 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_read_as_text_not_markup() {
+        let mut seen = Vec::new();
+        each_word(
+            "<p class=\"x\">Tom&amp;Jerry <strong>đảng</strong> it&#39;s & co&nbsp;39</p>",
+            true,
+            |w| {
+                seen.push(w.to_owned());
+                true
+            },
+        );
+        assert_eq!(seen, ["Tom", "Jerry", "đảng", "it", "s", "co", "39"]);
+        // Tags in the body are not words: "strong" matches nothing here.
+        let q = Query::parse("strong");
+        let c = [Candidate {
+            title: "A",
+            summary: "",
+            body: "<strong>x</strong>",
+            published_at: at(1),
+        }];
+        let mut reader = Reader::new(&q);
+        assert_eq!(key(&mut reader, &c[0]).0, Reverse(0));
+    }
+
+    #[test]
     fn newest_first_when_all_else_is_equal() {
         let q = Query::parse("đảng viên");
         let cands = [
             Candidate {
                 title: "A",
-                text: "đảng viên",
+                summary: "",
+                body: "đảng viên",
                 published_at: at(1),
             },
             Candidate {
                 title: "B",
-                text: "đảng viên",
+                summary: "",
+                body: "đảng viên",
                 published_at: at(5),
             },
         ];

@@ -36,7 +36,10 @@ const SQLITE_TITLE_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body
      FROM titles_fts f CROSS JOIN articles a ON a.id = f.rowid \
      WHERE titles_fts MATCH $1 AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
      ORDER BY f.rowid DESC LIMIT $4 OFFSET $5";
-const SQLITE_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
+// The count reads only the covering index `articles_visibility`, never the
+// article rows (see migration 0006).
+const SQLITE_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts f \
+     CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = f.rowid \
      WHERE articles_fts MATCH $1 AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
      LIMIT $4) AS capped";
 const PG_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.published_at \
