@@ -9,6 +9,9 @@ use axum::routing::{get, post};
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -16,6 +19,7 @@ use crate::accounts::csrf;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::ops::metrics::{self, Metrics};
 use crate::site::{self, Site};
 use crate::stats::{Stats, count};
 use crate::web::{admin, api, assets, auth, error, health, media, public, security};
@@ -34,6 +38,11 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Count visits (on by default; off only to measure what counting costs).
     pub count_visits: bool,
+    /// With a token, `/metrics` answers on the main address to
+    /// `Authorization: Bearer TOKEN`; without, it is not there.
+    pub metrics_token: Option<String>,
+    /// Log every request with the client's address (off by default).
+    pub access_log: bool,
 }
 
 impl Settings {
@@ -44,6 +53,8 @@ impl Settings {
             media_dir: config.data_dir.join("media"),
             max_upload_bytes: config.max_upload_bytes,
             count_visits: config.count_visits,
+            metrics_token: config.metrics_token.clone(),
+            access_log: config.access_log,
         }
     }
 }
@@ -56,6 +67,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     settings: Settings,
     stats: Stats,
+    metrics: Metrics,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
@@ -74,6 +86,7 @@ impl AppState {
             clock,
             settings,
             stats,
+            metrics: Metrics::new(),
             site: RwLock::new(Arc::new(site)),
         })))
     }
@@ -88,6 +101,10 @@ impl AppState {
 
     pub fn stats(&self) -> &Stats {
         &self.0.stats
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
     }
 
     pub fn settings(&self) -> &Settings {
@@ -146,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/admin", admin::routes(state.settings().max_upload_bytes))
         .route("/media/{file}", get(media::serve))
         .route("/healthz", get(health::check))
+        .route("/metrics", get(metrics::guarded))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
         .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
@@ -168,6 +186,71 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // Path without the query string (search terms stay out of logs).
+                let id = request
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    id,
+                    method = %request.method(),
+                    path = request.uri().path()
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::new(
+            REQUEST_ID.clone(),
+            RequestIds::default(),
+        ))
         .with_state(state)
+}
+
+/// The monitoring address (`--metrics-listen`): `/metrics` only.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::render))
+        .with_state(state)
+}
+
+static REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// Request ids: this process's random prefix and a counter — unique, cheap,
+/// and they say nothing about the client.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        RequestIds {
+            prefix: bytes
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+                .into(),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }

@@ -1,5 +1,6 @@
 //! The command line: `bantin serve | migrate | import-text`.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use crate::accounts::{Role, password, session, user};
 use crate::app::{self, AppState, Settings};
 use crate::audit;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Overrides};
+use crate::config::{Config, LogFormat, Overrides};
 use crate::content::{category, import};
 use crate::db::{self, Backend, Db};
 use crate::site;
@@ -56,6 +57,21 @@ pub enum Command {
     User(UserCommand),
     /// Rebuild the search index from the articles.
     Reindex,
+    /// Write a backup archive (.tar.gz): the SQLite database, copied while
+    /// the server keeps serving, and the uploaded images.
+    Backup {
+        /// The archive to create (must not exist).
+        file: PathBuf,
+    },
+    /// Restore a backup archive into the data folder (stop the server first).
+    Restore {
+        file: PathBuf,
+        /// Replace the database and images of a data folder that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the configuration, database, data folder and free disk.
+    Doctor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +131,26 @@ pub struct ServeArgs {
     /// Count visits (true/false) [default: true]; false only to measure what counting costs.
     #[arg(long, env = "BANTIN_COUNT_VISITS", value_name = "BOOL")]
     pub count_visits: Option<bool>,
+    /// Serve /metrics (Prometheus) on this separate address, e.g. 127.0.0.1:9184.
+    #[arg(long, env = "BANTIN_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Serve /metrics on the main address to `Authorization: Bearer TOKEN`.
+    #[arg(
+        long,
+        env = "BANTIN_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, env = "BANTIN_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Log every request with the client's address (true/false) [default: false].
+    #[arg(long, env = "BANTIN_ACCESS_LOG", value_name = "BOOL")]
+    pub access_log: Option<bool>,
+    /// Seconds in-flight requests get to finish after SIGTERM [default: 10].
+    #[arg(long, env = "BANTIN_SHUTDOWN_TIMEOUT_SECS", value_name = "SECS")]
+    pub shutdown_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -140,14 +176,25 @@ impl Cli {
             o.max_upload_mb = a.max_upload_mb;
             o.stats_flush_ms = a.stats_flush_ms;
             o.count_visits = a.count_visits;
+            o.metrics_listen = a.metrics_listen;
+            o.metrics_token = a.metrics_token.clone();
+            o.log_format = a.log_format;
+            o.access_log = a.access_log;
+            o.shutdown_timeout_secs = a.shutdown_timeout_secs;
         }
         o
     }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Doctor = cli.command {
+        return Ok(doctor(cli.overrides()).await);
+    }
     let config = Config::resolve(cli.overrides())?;
     match cli.command {
+        Command::Doctor => unreachable!("handled above"),
+        Command::Backup { file } => backup(config, &file).await,
+        Command::Restore { file, force } => restore(config, &file, force).await,
         Command::Serve(_) => serve(config).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
             let db = open(&config).await?;
@@ -168,6 +215,81 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn doctor(overrides: Overrides) -> ExitCode {
+    let findings = crate::ops::doctor::run(overrides).await;
+    for f in &findings {
+        println!("{}", f.line());
+    }
+    let problems = findings
+        .iter()
+        .filter(|f| f.level == crate::ops::doctor::Level::Problem)
+        .count();
+    if problems == 0 {
+        println!("Không thấy lỗi nào.");
+        ExitCode::SUCCESS
+    } else {
+        println!("Có {problems} lỗi cần sửa.");
+        ExitCode::FAILURE
+    }
+}
+
+async fn backup(config: Config, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let db = open(&config).await?;
+    let result =
+        crate::ops::backup::create(&db, &config.data_dir.join("media"), file, SystemClock.now())
+            .await;
+    db.close().await;
+    let m = result?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Đã sao lưu vào {} ({}): {} bài viết, {} tệp ảnh.",
+        file.display(),
+        crate::ops::doctor::human_bytes(size),
+        m.articles,
+        m.media_files
+    );
+    if !m.database_included {
+        println!(
+            "Cơ sở dữ liệu PostgreSQL KHÔNG có trong tệp này (chỉ có ảnh). Sao lưu nó bằng: \
+             pg_dump --format=custom --file=bantin.dump \"{}\"",
+            db::redact_url(&config.database_url)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(config: Config, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    let target = crate::ops::backup::Target {
+        data_dir: config.data_dir.clone(),
+        sqlite_file: db::sqlite_file(&config.database_url),
+        media_dir: config.data_dir.join("media"),
+    };
+    let m = crate::ops::backup::restore(file, &target, force).await?;
+    println!(
+        "Đã khôi phục bản sao lưu ngày {} vào {}: {} tệp ảnh{}.",
+        crate::localtime::format_datetime(m.created_at),
+        config.data_dir.display(),
+        m.media_files,
+        if m.database_included {
+            format!(", cơ sở dữ liệu với {} bài viết", m.articles)
+        } else {
+            String::new()
+        }
+    );
+    if m.database_included {
+        // A backup from an older version is brought up to date now.
+        let db = open(&config).await?;
+        db.close().await;
+    } else {
+        println!(
+            "Bản sao lưu này không chứa cơ sở dữ liệu (PostgreSQL): khôi phục nó bằng \
+             pg_restore --clean --if-exists --dbname=\"{}\" bantin.dump",
+            db::redact_url(&config.database_url)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_password_stdin() -> anyhow::Result<String> {
@@ -329,7 +451,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    init_tracing();
+    init_tracing(config.log_format);
     let db = open(&config).await?;
     let state = AppState::new(
         db.clone(),
@@ -349,13 +471,51 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         database = %db::redact_url(&config.database_url),
         "bantin is serving on http://{address}"
     );
-    axum::serve(
+    // One signal stops both listeners; in-flight requests then get
+    // `shutdown_timeout` to finish.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let metrics_server = match config.metrics_listen {
+        Some(addr) => {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+            tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
+            let router = app::metrics_router(state.clone());
+            let stop = stopped(stop_rx.clone());
+            Some(tokio::spawn(async move {
+                axum::serve(l, router).with_graceful_shutdown(stop).await
+            }))
+        }
+        None => None,
+    };
+    let server = axum::serve(
         listener,
         app::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    .with_graceful_shutdown(stopped(stop_rx.clone()))
+    .into_future();
+    let deadline = async {
+        stopped(stop_rx.clone()).await;
+        tracing::info!("stopping: no new connections; finishing requests in flight");
+        tokio::time::sleep(config.shutdown_timeout).await;
+    };
+    tokio::select! {
+        result = server => result.context("server error")?,
+        () = deadline => tracing::warn!(
+            "requests still running after {}s were cut off",
+            config.shutdown_timeout.as_secs()
+        ),
+    }
+    if let Some(m) = metrics_server {
+        m.abort();
+    }
     tracing::info!("shutting down");
     maintenance.abort();
     flusher.abort();
@@ -433,11 +593,18 @@ async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<ExitCod
     })
 }
 
-fn init_tracing() {
+/// Logs go to standard output (journald keeps them under systemd). What
+/// they never hold: passwords, session tokens, query strings, and visitor
+/// addresses unless access logging is on.
+fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("BANTIN_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }
 
 async fn shutdown_signal() {

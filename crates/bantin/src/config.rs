@@ -29,6 +29,21 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     pub stats_flush_ms: Option<u64>,
     pub count_visits: Option<bool>,
+    pub metrics_listen: Option<SocketAddr>,
+    pub metrics_token: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub access_log: Option<bool>,
+    pub shutdown_timeout_secs: Option<u64>,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people reading a terminal or journalctl.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 impl FileConfig {
@@ -52,6 +67,11 @@ pub struct Overrides {
     pub max_upload_mb: Option<u64>,
     pub stats_flush_ms: Option<u64>,
     pub count_visits: Option<bool>,
+    pub metrics_listen: Option<SocketAddr>,
+    pub metrics_token: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub access_log: Option<bool>,
+    pub shutdown_timeout_secs: Option<u64>,
 }
 
 /// The settings in force.
@@ -71,6 +91,15 @@ pub struct Config {
     /// at most this much.
     pub stats_flush: std::time::Duration,
     pub count_visits: bool,
+    /// A separate address serving only `/metrics`.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Lets `/metrics` answer on the main address to this bearer token.
+    pub metrics_token: Option<String>,
+    pub log_format: LogFormat,
+    /// Log each request with the client's address.
+    pub access_log: bool,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -127,7 +156,27 @@ impl Config {
             (50..=60_000).contains(&stats_flush_ms),
             "stats_flush_ms must be between 50 and 60000"
         );
+        let metrics_token = o.metrics_token.or(file.metrics_token);
+        if let Some(t) = &metrics_token {
+            anyhow::ensure!(
+                t.len() >= 16 && t.bytes().all(|b| b.is_ascii_graphic()),
+                "metrics_token must be at least 16 printable characters without spaces"
+            );
+        }
+        let shutdown_secs = o
+            .shutdown_timeout_secs
+            .or(file.shutdown_timeout_secs)
+            .unwrap_or(10);
+        anyhow::ensure!(
+            (1..=300).contains(&shutdown_secs),
+            "shutdown_timeout_secs must be between 1 and 300"
+        );
         Ok(Config {
+            metrics_listen: o.metrics_listen.or(file.metrics_listen),
+            metrics_token,
+            log_format: o.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            access_log: o.access_log.or(file.access_log).unwrap_or(false),
+            shutdown_timeout: std::time::Duration::from_secs(shutdown_secs),
             stats_flush: std::time::Duration::from_millis(stats_flush_ms),
             count_visits: o.count_visits.or(file.count_visits).unwrap_or(true),
             listen: o

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod localtime;
+pub mod ops;
 pub mod search;
 pub mod site;
 pub mod stats;

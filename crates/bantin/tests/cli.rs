@@ -206,7 +206,12 @@ fn serve(
     let address = loop {
         let line = lines.next().expect("serve logs its address").unwrap();
         if let Some(rest) = line.split("serving on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
+            // Text or JSON logs: the address ends at the first character
+            // that cannot be part of it.
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || ".:[]".contains(c)))
+                .unwrap_or(rest.len());
+            break rest[..end].to_owned();
         }
     };
     (child, address, lines)
@@ -252,5 +257,121 @@ both_databases! {
         let body = stats.split("\r\n\r\n").nth(1).unwrap();
         let v: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
         assert_eq!((v["today"].as_i64(), v["total"].as_i64()), (Some(12), Some(12)), "{body}");
+    }
+}
+
+#[test]
+fn backup_while_serving_then_restore_elsewhere() {
+    let root = tempfile::tempdir().unwrap();
+    let live = root.path().join("live");
+    let live_s = live.display().to_string();
+    let (out, _, stderr) = run(bantin()
+        .args(["--data-dir", &live_s, "import-text"])
+        .arg(fixture("ngay-hoi-dai-doan-ket.txt")));
+    assert!(out.status.success(), "{stderr}");
+    let (mut child, address, _lines) = serve(&["--data-dir", &live_s]);
+    let archive = root.path().join("sao-luu.tar.gz");
+    let (out, stdout, stderr) = run(bantin()
+        .args(["--data-dir", &live_s, "backup"])
+        .arg(&archive));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("1 bài viết"), "{stdout}");
+    assert!(http_get(&address, "/", "curl/8").starts_with("HTTP/1.1 200"));
+    sigterm(&mut child);
+
+    let copy = root.path().join("copy").display().to_string();
+    let (out, stdout, stderr) = run(bantin()
+        .args(["--data-dir", &copy, "restore"])
+        .arg(&archive));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Đã khôi phục"), "{stdout}");
+    // Not over existing data without --force.
+    let (out, _, stderr) = run(bantin()
+        .args(["--data-dir", &copy, "restore"])
+        .arg(&archive));
+    assert!(!out.status.success());
+    assert!(stderr.contains("--force"), "{stderr}");
+    let (mut child, address, _lines) = serve(&["--data-dir", &copy]);
+    let news = http_get(&address, "/tin-tuc", "curl/8");
+    sigterm(&mut child);
+    assert!(
+        news.contains("Ngày hội") || news.contains("NGÀY HỘI"),
+        "{news}"
+    );
+
+    let (out, stdout, _) = run(bantin().args(["--data-dir", &copy, "doctor"]));
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("lược đồ mới nhất") && stdout.contains("chưa có tài khoản quản trị"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn doctor_names_what_is_wrong() {
+    let root = tempfile::tempdir().unwrap();
+    let config = root.path().join("bantin.toml");
+    std::fs::write(&config, "lisen = \"x\"\n").unwrap();
+    let (out, stdout, _) = run(bantin().arg("--config").arg(&config).arg("doctor"));
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("[LỖI]") && stdout.contains("cấu hình"),
+        "{stdout}"
+    );
+
+    let (out, stdout, _) = run(bantin().args([
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+        "doctor",
+    ]));
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("không kết nối được cơ sở dữ liệu"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_logs_request_ids_and_a_metrics_address() {
+    let root = tempfile::tempdir().unwrap();
+    let data_dir = root.path().display().to_string();
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let (mut child, address, mut lines) = serve(&[
+        "--data-dir",
+        &data_dir,
+        "--log-format",
+        "json",
+        "--metrics-listen",
+        &metrics_addr,
+    ]);
+    let home = http_get(&address, "/?q=secret-term", "curl/8");
+    assert!(home.to_lowercase().contains("x-request-id: "), "{home}");
+    // /metrics is not on the public address; it is on the metrics one.
+    assert!(http_get(&address, "/metrics", "curl/8").starts_with("HTTP/1.1 404"));
+    let metrics = http_get(&metrics_addr, "/metrics", "curl/8");
+    assert!(
+        metrics.contains("bantin_http_requests_total{method=\"GET\",route=\"/\""),
+        "{metrics}"
+    );
+    sigterm(&mut child);
+    let logged: Vec<String> = lines.by_ref().map(|l| l.unwrap()).collect();
+    assert!(!logged.is_empty());
+    for line in &logged {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
+        // No query strings, no visitor addresses (access log is off).
+        assert!(
+            !line.contains("secret-term") && v.get("client").is_none(),
+            "{line}"
+        );
     }
 }

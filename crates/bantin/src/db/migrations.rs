@@ -74,3 +74,8 @@ pub(super) async fn run(db: &Db) -> anyhow::Result<()> {
     }
     .context("database migration failed")
 }
+
+/// The newest migration this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
+}

@@ -6,8 +6,9 @@
 //! differences live in the migrations, one folder per backend.
 
 mod migrations;
+pub use migrations::latest_version;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -112,6 +113,15 @@ pub fn sqlite_url_in(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("bantin.db").display())
 }
 
+/// The file a SQLite URL names (`sqlite://data/bantin.db?mode=rwc` →
+/// `data/bantin.db`); `None` for PostgreSQL or an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
 impl Db {
     /// Opens a pool; a SQLite file is created if it does not exist yet.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -181,6 +191,20 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_files_of_urls() {
+        assert_eq!(
+            sqlite_file("sqlite:///srv/bantin/bantin.db?mode=rwc"),
+            Some(PathBuf::from("/srv/bantin/bantin.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite://./data/bantin.db"),
+            Some(PathBuf::from("./data/bantin.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x@y/z"), None);
+    }
 
     #[test]
     fn passwords_never_appear_in_messages() {

@@ -107,6 +107,10 @@ pub struct Stats {
     known: Mutex<HashMap<(NaiveDate, String), DateTime<Utc>>>,
     cache: Mutex<Option<Snapshot>>,
     flush_lock: tokio::sync::Mutex<()>,
+    /// How long writing a batch takes (for /metrics).
+    pub flush_timing: crate::ops::metrics::Histogram,
+    /// Batches that could not be written (kept, retried).
+    pub flush_failures: std::sync::atomic::AtomicU64,
     last_purge: Mutex<Option<NaiveDate>>,
 }
 
@@ -139,6 +143,8 @@ impl Stats {
             known: Mutex::new(HashMap::new()),
             cache: Mutex::new(None),
             flush_lock: tokio::sync::Mutex::new(()),
+            flush_timing: Default::default(),
+            flush_failures: Default::default(),
             last_purge: Mutex::new(None),
         }
     }
@@ -198,10 +204,14 @@ impl Stats {
         let _one_at_a_time = self.flush_lock.lock().await;
         let batch = std::mem::take(&mut *lock(&self.pending));
         if !batch.is_empty() {
+            let started = std::time::Instant::now();
             if let Err(e) = store::write(&self.db, self.site_id, &batch).await {
                 lock(&self.pending).merge(batch);
+                self.flush_failures
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Err(e);
             }
+            self.flush_timing.observe(started.elapsed());
             let mut known = lock(&self.known);
             for ((day, key), v) in &batch.visitors {
                 let last = known.entry((*day, key.clone())).or_insert(v.last);

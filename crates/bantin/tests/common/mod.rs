@@ -152,6 +152,8 @@ impl TestApp {
             media_dir: data_dir.path().join("media"),
             max_upload_bytes: 10 * 1024 * 1024,
             count_visits: true,
+            metrics_token: None,
+            access_log: false,
         };
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
