@@ -10,7 +10,7 @@ if [ ! -f "$seed" ]; then
   exit 0
 fi
 cargo build --quiet
-bin=target/debug/bantin
+bin="${CARGO_TARGET_DIR:-target}/debug/bantin"
 work=$(mktemp -d)
 server=
 cleanup() {

@@ -7,7 +7,7 @@
 # Usage: deploy/check-nginx.sh [path/to/bantin]   (CI runs it from .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-target/debug/bantin}
+bin=${1:-${CARGO_TARGET_DIR:-target}/debug/bantin}
 need=()
 command -v nginx >/dev/null || need+=(nginx)
 command -v openssl >/dev/null || need+=(openssl)
