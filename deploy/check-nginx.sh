@@ -13,6 +13,7 @@ command -v nginx >/dev/null || need+=(nginx)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 if ((${#need[@]})); then
+    dpkg --configure -a >/dev/null 2>&1 || true
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 [[ -x $bin ]] || cargo build --quiet --bin bantin
