@@ -22,7 +22,9 @@ use crate::db::Db;
 use crate::ops::metrics::{self, Metrics};
 use crate::site::{self, Site};
 use crate::stats::{Stats, count};
-use crate::web::{admin, api, assets, auth, error, health, media, public, security};
+use crate::web::{
+    admin, api, assets, auth, error, health, input, media, overload, public, security,
+};
 
 /// How long a request may take before the server answers 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,6 +45,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Log every request with the client's address (off by default).
     pub access_log: bool,
+    /// Requests handled at once (see `web::overload`).
+    pub max_in_flight: usize,
 }
 
 impl Settings {
@@ -55,6 +59,7 @@ impl Settings {
             count_visits: config.count_visits,
             metrics_token: config.metrics_token.clone(),
             access_log: config.access_log,
+            max_in_flight: config.max_in_flight,
         }
     }
 }
@@ -68,6 +73,7 @@ struct Inner {
     settings: Settings,
     stats: Stats,
     metrics: Metrics,
+    in_flight: tokio::sync::Semaphore,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
@@ -84,10 +90,11 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             db,
             clock,
-            settings,
             stats,
             metrics: Metrics::new(),
+            in_flight: tokio::sync::Semaphore::new(settings.max_in_flight),
             site: RwLock::new(Arc::new(site)),
+            settings,
         })))
     }
 
@@ -105,6 +112,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    /// Slots for requests being handled (see `web::overload`).
+    pub fn in_flight(&self) -> &tokio::sync::Semaphore {
+        &self.0.in_flight
     }
 
     pub fn settings(&self) -> &Settings {
@@ -168,6 +180,11 @@ pub fn router(state: AppState) -> Router {
         .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
         .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
         .fallback(error::not_found)
+        .layer(middleware::from_fn(input::clean_query))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            overload::shed,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::same_origin,

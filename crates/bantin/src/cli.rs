@@ -1,6 +1,5 @@
 //! The command line: `bantin serve | migrate | import-text`.
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +16,7 @@ use crate::config::{Config, LogFormat, Overrides};
 use crate::content::{category, import};
 use crate::db::{self, Backend, Db};
 use crate::site;
+use crate::web;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -151,6 +151,12 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGTERM [default: 10].
     #[arg(long, env = "BANTIN_SHUTDOWN_TIMEOUT_SECS", value_name = "SECS")]
     pub shutdown_timeout_secs: Option<u64>,
+    /// Open connections at most; more are answered 503 and closed [default: 512].
+    #[arg(long, env = "BANTIN_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Requests handled at once; more wait up to a second, then get 503 [default: 128].
+    #[arg(long, env = "BANTIN_MAX_IN_FLIGHT", value_name = "N")]
+    pub max_in_flight: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +187,8 @@ impl Cli {
             o.log_format = a.log_format;
             o.access_log = a.access_log;
             o.shutdown_timeout_secs = a.shutdown_timeout_secs;
+            o.max_connections = a.max_connections;
+            o.max_in_flight = a.max_in_flight;
         }
         o
     }
@@ -495,19 +503,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let server = axum::serve(
+    let server = web::listener::serve(
         listener,
-        app::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(stopped(stop_rx.clone()))
-    .into_future();
+        app::router(state.clone()),
+        config.max_connections,
+        stopped(stop_rx.clone()),
+    );
     let deadline = async {
         stopped(stop_rx.clone()).await;
         tracing::info!("stopping: no new connections; finishing requests in flight");
         tokio::time::sleep(config.shutdown_timeout).await;
     };
     tokio::select! {
-        result = server => result.context("server error")?,
+        () = server => {}
         () = deadline => tracing::warn!(
             "requests still running after {}s were cut off",
             config.shutdown_timeout.as_secs()

@@ -14,6 +14,8 @@ use crate::db;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 10;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 128;
 
 /// Keys accepted in the TOML file. Unknown keys are an error, so a typo
 /// does not silently leave a setting at its default.
@@ -34,6 +36,8 @@ pub struct FileConfig {
     pub log_format: Option<LogFormat>,
     pub access_log: Option<bool>,
     pub shutdown_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_in_flight: Option<usize>,
 }
 
 /// How log lines look.
@@ -72,6 +76,8 @@ pub struct Overrides {
     pub log_format: Option<LogFormat>,
     pub access_log: Option<bool>,
     pub shutdown_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_in_flight: Option<usize>,
 }
 
 /// The settings in force.
@@ -100,6 +106,10 @@ pub struct Config {
     pub access_log: bool,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout: std::time::Duration,
+    /// Open connections at most; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// Requests handled at once; more wait briefly, then get 503.
+    pub max_in_flight: usize,
 }
 
 impl Config {
@@ -171,7 +181,25 @@ impl Config {
             (1..=300).contains(&shutdown_secs),
             "shutdown_timeout_secs must be between 1 and 300"
         );
+        let max_connections = o
+            .max_connections
+            .or(file.max_connections)
+            .unwrap_or(DEFAULT_MAX_CONNECTIONS);
+        anyhow::ensure!(
+            (1..=100_000).contains(&max_connections),
+            "max_connections must be between 1 and 100000"
+        );
+        let max_in_flight = o
+            .max_in_flight
+            .or(file.max_in_flight)
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        anyhow::ensure!(
+            (1..=100_000).contains(&max_in_flight),
+            "max_in_flight must be between 1 and 100000"
+        );
         Ok(Config {
+            max_connections,
+            max_in_flight,
             metrics_listen: o.metrics_listen.or(file.metrics_listen),
             metrics_token,
             log_format: o.log_format.or(file.log_format).unwrap_or(LogFormat::Text),

@@ -3,31 +3,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use common::fixture;
-
-fn bantin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
-    for var in [
-        "BANTIN_CONFIG",
-        "BANTIN_DATA_DIR",
-        "BANTIN_DATABASE_URL",
-        "BANTIN_LISTEN",
-        "BANTIN_SITE_NAME",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("bantin runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out, stdout, stderr)
-}
+use common::process::{bantin, http_get, run, serve, sigterm};
 
 both_databases! {
     async fn import_text_prints_paths_and_is_idempotent(app) {
@@ -183,62 +163,6 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     );
     sigterm(&mut child);
     assert!(lines.any(|l| l.unwrap().contains("shutting down")));
-}
-
-/// Starts `bantin serve` on a free port; returns the child and its address.
-fn serve(
-    args: &[&str],
-) -> (
-    std::process::Child,
-    String,
-    std::io::Lines<BufReader<std::process::ChildStdout>>,
-) {
-    let mut child = bantin()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("BANTIN_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve logs its address").unwrap();
-        if let Some(rest) = line.split("serving on http://").nth(1) {
-            // Text or JSON logs: the address ends at the first character
-            // that cannot be part of it.
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || ".:[]".contains(c)))
-                .unwrap_or(rest.len());
-            break rest[..end].to_owned();
-        }
-    };
-    (child, address, lines)
-}
-
-fn http_get(address: &str, path: &str, user_agent: &str) -> String {
-    let mut s = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    s.read_to_string(&mut response).unwrap();
-    response
-}
-
-fn sigterm(child: &mut std::process::Child) {
-    assert!(
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(child.id().to_string())
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(child.wait().unwrap().success());
 }
 
 both_databases! {

@@ -190,15 +190,47 @@ both_databases! {
         assert!(r.body.contains("<p>Đoạn &lt;img src=x onerror=alert(2)&gt; văn.</p>"));
     }
 
-    async fn health_and_headers(app) {
+    async fn health_and_security_headers_on_every_response(app) {
         let r = app.get("/healthz").await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.body, "ok\n");
-        let home = app.get("/").await;
-        assert!(home.header("content-security-policy").contains("frame-ancestors 'none'"));
-        assert!(!home.header("content-security-policy").contains("unsafe-inline"));
-        assert_eq!(home.header("x-content-type-options"), "nosniff");
-        assert_eq!(home.header("referrer-policy"), "strict-origin-when-cross-origin");
+        publish_many(&app, 1).await;
+        let slug = app.strings("SELECT slug FROM articles").await.remove(0);
+        let check = |what: &str, r: &common::TestResponse| {
+            let csp = r.header("content-security-policy");
+            assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{what}: {csp:?}");
+            assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{what}");
+            assert_eq!(r.header("x-content-type-options"), "nosniff", "{what}");
+            assert_eq!(r.header("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+            assert_eq!(r.header("x-frame-options"), "DENY", "{what}");
+        };
+        // Pages, feeds, assets, JSON, redirects and every kind of error.
+        let uris = [
+            "/".to_owned(), format!("/tin-tuc/{slug}"), "/tin-tuc".into(), "/tim-kiem?q=x".into(),
+            "/api/v1/search?q=x".into(), "/api/v1/stats".into(), "/rss.xml".into(), "/sitemap.xml".into(),
+            "/robots.txt".into(), "/dang-nhap".into(), "/healthz".into(), "/admin".into(),
+            "/static/style.css".into(), "/khong-co".into(), "/tin-tuc?trang=abc".into(),
+            "/media/khong-co.jpg".into(), "/metrics".into(), "/tim-kiem?q=%FF".into(),
+        ];
+        for uri in &uris {
+            check(uri, &app.get(uri).await);
+        }
+        let posts = [
+            ("/dang-nhap", "application/x-www-form-urlencoded", "username=%00"),
+            ("/dang-xuat", "application/x-www-form-urlencoded", "csrf=x"),
+            ("/", "text/plain", "x"),
+        ];
+        for (uri, content_type, body) in posts {
+            let r = app.request(Request::post(uri).header("content-type", content_type).body(Body::from(body)).unwrap()).await;
+            check(&format!("POST {uri} → {}", r.status), &r);
+        }
+        // HSTS only where the site is served over https.
+        assert_eq!(app.get("/").await.header("strict-transport-security"), "");
+        let (_, https) = app.with_settings(|s| s.public_url = Some("https://sincheng.gov.vn".into())).await;
+        for uri in ["/", "/khong-co", "/static/style.css"] {
+            let r = common::send(&https, Request::get(uri).body(Body::empty()).unwrap()).await;
+            assert!(r.header("strict-transport-security").starts_with("max-age=31536000"), "{uri}");
+        }
     }
 
     async fn stylesheet_is_cached_and_linked(app) {

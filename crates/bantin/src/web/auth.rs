@@ -2,7 +2,6 @@
 //! takes: no session, no handler (a redirect to the login page instead).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -17,6 +16,7 @@ use crate::app::AppState;
 use crate::audit;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppError;
+use crate::web::form::VForm;
 use crate::web::layout::Layout;
 
 /// A logged-in staff member.
@@ -196,13 +196,8 @@ fn locked_message(
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+    VForm(form): VForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    let Ok(Form(form)) = form else {
-        return Err(AppError::BadRequest(
-            "Biểu mẫu đăng nhập không hợp lệ.".into(),
-        ));
-    };
     let (db, site, now) = (state.db(), state.site(), state.now());
     let next = safe_next(Some(&form.tiep)).to_owned();
     let shown_name: String = form.username.trim().chars().take(64).collect();
@@ -278,7 +273,7 @@ pub struct CsrfForm {
 pub async fn logout(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<CsrfForm>,
+    VForm(form): VForm<CsrfForm>,
 ) -> Result<Response, AppError> {
     staff.check_csrf(&form.csrf)?;
     session::delete(state.db(), &staff.session.id_hash).await?;

@@ -29,6 +29,8 @@ pub enum AppError {
     TooLarge(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("overloaded")]
+    Overloaded,
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
     #[error("database error: {0}")]
@@ -51,6 +53,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -66,7 +69,7 @@ impl IntoResponse for AppError {
             | AppError::Forbidden(message)
             | AppError::TooLarge(message)
             | AppError::Conflict(message) => message.clone(),
-            AppError::NotFound => default_message(status).to_owned(),
+            AppError::NotFound | AppError::Overloaded => default_message(status).to_owned(),
             AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 default_message(status).to_owned()
@@ -87,6 +90,7 @@ fn default_message(status: StatusCode) -> &'static str {
         StatusCode::REQUEST_TIMEOUT => "Yêu cầu mất quá nhiều thời gian. Vui lòng thử lại.",
         StatusCode::PAYLOAD_TOO_LARGE => "Dữ liệu gửi lên quá lớn.",
         StatusCode::FORBIDDEN => "Bạn không có quyền thực hiện thao tác này.",
+        StatusCode::SERVICE_UNAVAILABLE => "Máy chủ đang quá tải. Vui lòng thử lại sau ít giây.",
         s if s.is_client_error() => "Yêu cầu không hợp lệ.",
         _ => "Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút.",
     }
@@ -96,6 +100,7 @@ fn title(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
         StatusCode::FORBIDDEN => "Không có quyền truy cập",
+        StatusCode::SERVICE_UNAVAILABLE => "Máy chủ đang bận",
         s if s.is_client_error() => "Yêu cầu không hợp lệ",
         _ => "Lỗi máy chủ",
     }

@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use serde::de::DeserializeOwned;
 
 use crate::web::error::AppError;
+use crate::web::input;
 
 /// Like `axum::Form`, but a malformed body is a 400 in Vietnamese.
 pub struct VForm<T>(pub T);
@@ -15,15 +17,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(VForm(value)),
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::TooLarge("Dữ liệu gửi lên quá lớn.".into()))
-            }
-            Err(_) => Err(AppError::BadRequest(
-                "Dữ liệu biểu mẫu không hợp lệ.".into(),
-            )),
+        let bad = || AppError::BadRequest("Dữ liệu biểu mẫu không hợp lệ.".into());
+        let urlencoded = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(bad());
         }
+        let body = match Bytes::from_request(req, state).await {
+            Ok(body) => body,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::TooLarge("Dữ liệu gửi lên quá lớn.".into()));
+            }
+            Err(_) => return Err(bad()),
+        };
+        if !input::urlencoded_is_clean(&body) {
+            return Err(input::refused());
+        }
+        serde_urlencoded::from_bytes(&body)
+            .map(VForm)
+            .map_err(|_| bad())
     }
 }
 
@@ -57,10 +72,14 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<MultipartForm, A
                 }
             }
             None => {
-                let text = field.text().await.map_err(bad)?;
-                if text.len() > MAX_FIELD_BYTES {
+                let bytes = field.bytes().await.map_err(bad)?;
+                if bytes.len() > MAX_FIELD_BYTES {
                     return Err(AppError::TooLarge("Nội dung quá dài.".into()));
                 }
+                if !input::text_is_clean(&bytes) {
+                    return Err(input::refused());
+                }
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| input::refused())?;
                 form.fields.insert(name, text);
             }
         }

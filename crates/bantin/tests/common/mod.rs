@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -154,6 +156,7 @@ impl TestApp {
             count_visits: true,
             metrics_token: None,
             access_log: false,
+            max_in_flight: 128,
         };
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
@@ -199,15 +202,7 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        send(&self.router, request).await
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
@@ -412,6 +407,31 @@ impl TestApp {
 
     pub async fn count(&self, table_sql: &'static str) -> i64 {
         bantin::with_db!(&self.db, pool => sqlx::query_scalar(table_sql).fetch_one(pool).await.unwrap())
+    }
+}
+
+impl TestApp {
+    /// One text column of a query's rows (`SELECT title FROM …`).
+    pub async fn strings(&self, sql: &'static str) -> Vec<String> {
+        bantin::with_db!(&self.db, pool => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap())
+    }
+
+    /// A query's single text value (`PRAGMA integrity_check`).
+    pub async fn scalar(&self, sql: &'static str) -> String {
+        bantin::with_db!(&self.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap())
+    }
+}
+
+/// Sends a request through a router (the app's, or one from `with_settings`).
+pub async fn send(router: &Router, request: Request<Body>) -> TestResponse {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

@@ -1,0 +1,82 @@
+//! Text arriving in query strings and forms must be UTF-8 without NUL
+//! bytes. Decoders elsewhere are lenient (invalid bytes become U+FFFD, NUL
+//! passes through and PostgreSQL then refuses the row), so this is checked
+//! once, on the raw bytes, and refused with a 400 in Vietnamese.
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::web::error::AppError;
+
+/// Whether `raw` (an `application/x-www-form-urlencoded` string: a query
+/// string or a form body) decodes to UTF-8 without NUL.
+pub fn urlencoded_is_clean(raw: &[u8]) -> bool {
+    let mut decoded = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b == b'%'
+            && let (Some(hi), Some(lo)) = (
+                raw.get(i + 1).and_then(|c| hex(*c)),
+                raw.get(i + 2).and_then(|c| hex(*c)),
+            )
+        {
+            decoded.push(hi << 4 | lo);
+            i += 3;
+            continue;
+        }
+        decoded.push(b);
+        i += 1;
+    }
+    text_is_clean(&decoded)
+}
+
+/// Whether `bytes` are UTF-8 without NUL.
+pub fn text_is_clean(bytes: &[u8]) -> bool {
+    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+pub fn refused() -> AppError {
+    AppError::BadRequest(
+        "Dữ liệu gửi lên chứa ký tự không hợp lệ (không phải UTF-8 hoặc có ký tự rỗng).".into(),
+    )
+}
+
+/// Refuses a request whose query string is not clean text.
+pub async fn clean_query(request: Request, next: Next) -> Response {
+    if let Some(query) = request.uri().query()
+        && !urlencoded_is_clean(query.as_bytes())
+    {
+        return refused().into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_and_unclean() {
+        for ok in [
+            "q=S%C3%ADn+Ch%C3%A9ng",
+            "q=Sín Chéng",
+            "q=100%",
+            "q=%zz",
+            "a=1&b=%0A",
+            "",
+        ] {
+            assert!(urlencoded_is_clean(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["q=%FF", "q=a%00b", "q=%C3", "q=%ED%A0%80"] {
+            assert!(!urlencoded_is_clean(bad.as_bytes()), "{bad}");
+        }
+        assert!(!urlencoded_is_clean(b"q=\xff"));
+        assert!(!text_is_clean(b"a\0b"));
+    }
+}

@@ -1,0 +1,108 @@
+//! Accepting connections, with the limits a public server needs and that
+//! `axum::serve` does not offer:
+//!
+//! - a cap on open connections: past it, a connection is answered
+//!   `503` and closed at once instead of holding a file descriptor;
+//! - a deadline for the request head ([`HEADER_READ_TIMEOUT`]), which also
+//!   ends idle keep-alive connections, so a slowloris client cannot hold a
+//!   slot;
+//! - a limit on the request head's size ([`MAX_HEADER_BYTES`]): `431`;
+//! - graceful shutdown: stop accepting, let requests in flight finish.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+/// Time a client gets to send a request's line and headers, and the longest
+/// an idle keep-alive connection stays open.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Request line plus headers, at most. Browsers send 1–3 kB.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// What a connection over the cap is told before it is closed.
+const BUSY_MESSAGE: &str = "Máy chủ đang quá tải. Vui lòng thử lại sau ít giây.\n";
+
+/// Serves `router` on `listener` until `shutdown` completes, then waits for
+/// open connections to finish their current request.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    max_connections: usize,
+    shutdown: impl Future<Output = ()>,
+) {
+    let slots = Arc::new(Semaphore::new(max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_header_size(MAX_HEADER_BYTES);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off
+                    // rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(remote));
+            router.clone().oneshot(request)
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// Answers 503 on a connection over the cap. The request is read first (a
+/// little, briefly) so that closing does not reset the connection before the
+/// client sees the answer.
+async fn refuse(mut stream: TcpStream) {
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let mut head = [0u8; 2048];
+        let _ = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut head)).await;
+        let answer = format!(
+            "HTTP/1.1 503 Service Unavailable\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\
+             X-Content-Type-Options: nosniff\r\n\
+             Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n\
+             Retry-After: 5\r\nConnection: close\r\n\
+             Content-Length: {}\r\n\r\n{BUSY_MESSAGE}",
+            BUSY_MESSAGE.len()
+        );
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+}
