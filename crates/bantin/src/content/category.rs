@@ -60,6 +60,8 @@ pub async fn update(
     let changed = with_db!(db, pool => sqlx::query(SQL)
         .bind(name).bind(slug).bind(position).bind(site_id).bind(id)
         .execute(pool).await.map(|r| r.rows_affected()))?;
+    // Article pages show the category's name.
+    super::cache::changed();
     Ok(changed == 1)
 }
 

@@ -213,6 +213,8 @@ pub async fn store(
         .bind(site_id).bind(&name).bind(processed.ext).bind(&original)
         .bind(i64::from(processed.width)).bind(i64::from(processed.height)).bind(size).bind(user_id).bind(now)
         .fetch_one(pool).await);
+    // A featured image may name this file before it existed.
+    super::cache::changed();
     match inserted {
         Ok(id) => Ok(Image {
             id,

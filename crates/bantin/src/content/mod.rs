@@ -2,6 +2,7 @@
 //! import of captured pages.
 
 pub mod article;
+pub mod cache;
 pub mod category;
 pub mod html;
 pub mod import;

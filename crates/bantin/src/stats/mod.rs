@@ -106,6 +106,9 @@ pub struct Stats {
     /// current viewer is in the database's numbers exactly when theirs is here.
     known: Mutex<HashMap<(NaiveDate, String), DateTime<Utc>>>,
     cache: Mutex<Option<Snapshot>>,
+    /// One request refreshes the widget's numbers; the others wait for it
+    /// rather than all asking the database at once.
+    refreshing: tokio::sync::Mutex<()>,
     flush_lock: tokio::sync::Mutex<()>,
     /// How long writing a batch takes (for /metrics).
     pub flush_timing: crate::ops::metrics::Histogram,
@@ -142,6 +145,7 @@ impl Stats {
             salts: Mutex::new(HashMap::new()),
             known: Mutex::new(HashMap::new()),
             cache: Mutex::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
             flush_lock: tokio::sync::Mutex::new(()),
             flush_timing: Default::default(),
             flush_failures: Default::default(),
@@ -262,23 +266,32 @@ impl Stats {
         start_total: i64,
         viewer: Option<&Visit>,
     ) -> sqlx::Result<(Counts, Vec<store::MostRead>)> {
-        let cached = lock(&self.cache)
-            .as_ref()
-            .filter(|s| s.at.elapsed() < CACHE_FOR)
-            .map(|s| (s.counts, s.most_read.clone()));
-        let (mut counts, most_read) = match cached {
+        let fresh = || {
+            lock(&self.cache)
+                .as_ref()
+                .filter(|s| s.at.elapsed() < CACHE_FOR)
+                .map(|s| (s.counts, s.most_read.clone()))
+        };
+        let (mut counts, most_read) = match fresh() {
             Some(c) => c,
             None => {
-                let now = self.now();
-                let counts = self.counts(start_total).await?;
-                let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
-                let most_read = store::most_read(&self.db, self.site_id, since, now, 5).await?;
-                *lock(&self.cache) = Some(Snapshot {
-                    at: Instant::now(),
-                    counts,
-                    most_read: most_read.clone(),
-                });
-                (counts, most_read)
+                let _one = self.refreshing.lock().await;
+                match fresh() {
+                    Some(c) => c,
+                    None => {
+                        let now = self.now();
+                        let counts = self.counts(start_total).await?;
+                        let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
+                        let most_read =
+                            store::most_read(&self.db, self.site_id, since, now, 5).await?;
+                        *lock(&self.cache) = Some(Snapshot {
+                            at: Instant::now(),
+                            counts,
+                            most_read: most_read.clone(),
+                        });
+                        (counts, most_read)
+                    }
+                }
             }
         };
         if let Some(v) = viewer {

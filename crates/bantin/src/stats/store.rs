@@ -149,11 +149,41 @@ pub async fn most_read(
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<MostRead>> {
-    const SQL: &str = "SELECT a.title, a.slug, CAST(SUM(s.views) AS BIGINT) AS views \
-         FROM stats_article_daily s JOIN articles a ON a.id = s.article_id \
-         WHERE a.site_id = $1 AND a.status = 'published' AND a.published_at <= $2 AND s.day >= $3 \
-         GROUP BY a.id, a.title, a.slug ORDER BY views DESC, a.id DESC LIMIT $4";
-    with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(since).bind(limit).fetch_all(pool).await)
+    // Summed from the period's view rows first (only articles read lately,
+    // found through the day index), then joined: starting from articles
+    // visits every article of the site (30 ms with 10,000). SQLite's planner
+    // needs telling (INDEXED BY, and CROSS JOIN fixes the join order).
+    const SQL: &str = "SELECT a.title, a.slug, v.views \
+         FROM (SELECT article_id, CAST(SUM(views) AS BIGINT) AS views \
+               FROM stats_article_daily {hint} WHERE day >= $3 GROUP BY article_id) v \
+         CROSS JOIN articles a \
+         WHERE a.id = v.article_id AND a.site_id = $1 AND a.status = 'published' \
+         AND a.published_at <= $2 \
+         ORDER BY v.views DESC, a.id DESC LIMIT $4";
+    static SQLITE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| SQL.replace("{hint}", "INDEXED BY stats_article_daily_day"));
+    static POSTGRES: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| SQL.replace("{hint}", ""));
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(SQLITE.as_str()))
+                .bind(site_id)
+                .bind(now)
+                .bind(since)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(POSTGRES.as_str()))
+                .bind(site_id)
+                .bind(now)
+                .bind(since)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        }
+    }
 }
 
 /// Deletes salts and per-visitor rows of days before `keep_from` (the

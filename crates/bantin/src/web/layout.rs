@@ -58,10 +58,12 @@ impl Layout {
         } else {
             format!("{title} - {}", site.name)
         };
-        let meta_description = if description.is_empty() {
-            site.description.clone()
-        } else {
-            description.to_owned()
+        // Search engines and link previews show this; a site without a
+        // description still says what it is.
+        let meta_description = match (description, site.description.as_str()) {
+            ("", "") => format!("Tin tức, thông báo và hoạt động của {}.", site.name),
+            ("", site_description) => site_description.to_owned(),
+            (description, _) => description.to_owned(),
         };
         Layout {
             site_name: site.name.clone(),

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::app::AppState;
-use crate::content::{article, media};
 use crate::localtime;
 use crate::stats::count::ArticleViewed;
 use crate::web::error::AppError;
@@ -141,31 +140,28 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let (site, now, db) = (state.site(), state.now(), state.db());
-    let a = article::find_public(db, site.id, &slug, now)
+    let reads = state.public_reads();
+    let found = reads
+        .article(db, site.id, &slug, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let latest = article::list_public(db, site.id, now, SIDEBAR_LATEST + 1, 0).await?;
+    let (a, featured_image) = (&found.0, found.1.clone());
+    let latest = reads.latest(db, site.id, now, SIDEBAR_LATEST + 1).await?;
     let latest = items(
         latest
-            .into_iter()
+            .iter()
             .filter(|l| l.slug != a.slug)
             .take(SIDEBAR_LATEST as usize)
+            .cloned()
             .collect(),
     );
-    let featured_image = match a.featured_image.as_str() {
-        "" => String::new(),
-        url => media::find_by_url(db, site.id, url)
-            .await?
-            .map(|i| i.url_for_width(1200))
-            .unwrap_or_default(),
-    };
     let view = ArticleView {
         published_at: a.published_at.unwrap_or(a.updated_at),
-        title: a.title,
-        summary: a.summary,
-        body: a.body,
-        byline: a.byline,
-        category: a.category_name.unwrap_or_default(),
+        title: a.title.clone(),
+        summary: a.summary.clone(),
+        body: a.body.clone(),
+        byline: a.byline.clone(),
+        category: a.category_name.clone().unwrap_or_default(),
         featured_image,
         latest,
         preview: false,

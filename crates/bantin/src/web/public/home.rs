@@ -6,7 +6,6 @@ use axum::response::Html;
 
 use super::{ListItem, items};
 use crate::app::AppState;
-use crate::content::article;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
 
@@ -22,16 +21,12 @@ struct HomePage {
 
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let site = state.site();
-    let mut list = article::list_public(
-        state.db(),
-        site.id,
-        state.now(),
-        HOME_ARTICLES as i64 + 1,
-        0,
-    )
-    .await?;
+    let list = state
+        .public_reads()
+        .latest(state.db(), site.id, state.now(), HOME_ARTICLES as i64 + 1)
+        .await?;
     let has_more = list.len() > HOME_ARTICLES;
-    list.truncate(HOME_ARTICLES);
+    let list = list.iter().take(HOME_ARTICLES).cloned().collect();
     let page = HomePage {
         layout: Layout::new(&site, "", "")
             .nav(Nav::Home)
