@@ -75,6 +75,7 @@ struct Inner {
     metrics: Metrics,
     in_flight: tokio::sync::Semaphore,
     public_reads: crate::content::cache::PublicReads,
+    article_pages: crate::web::public::page_cache::PageCache,
     /// The site's settings, loaded once: every page needs them.
     site: RwLock<Arc<Site>>,
 }
@@ -95,6 +96,7 @@ impl AppState {
             metrics: Metrics::new(),
             in_flight: tokio::sync::Semaphore::new(settings.max_in_flight),
             public_reads: Default::default(),
+            article_pages: Default::default(),
             site: RwLock::new(Arc::new(site)),
             settings,
         })))
@@ -119,6 +121,11 @@ impl AppState {
     /// Public pages' reads, cached for a second.
     pub fn public_reads(&self) -> &crate::content::cache::PublicReads {
         &self.0.public_reads
+    }
+
+    /// Rendered article pages, kept as long as `public_reads`.
+    pub fn article_pages(&self) -> &crate::web::public::page_cache::PageCache {
+        &self.0.article_pages
     }
 
     /// Slots for requests being handled (see `web::overload`).

@@ -223,6 +223,35 @@ both_databases! {
         assert_eq!(stale.status, StatusCode::CONFLICT);
     }
 
+    async fn public_pages_show_changes_at_once_or_within_a_second(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let e = app.login("bientap").await;
+        let id = write(&app, &e, "Tin đầu tiên", "xuat-ban").await;
+        let path = "/tin-tuc/tin-dau-tien";
+        // Read twice: the second answer comes from the kept page.
+        for _ in 0..2 {
+            assert!(app.get(path).await.body.contains("<h1>Tin đầu tiên</h1>"));
+        }
+        // A save through the site shows on the very next read.
+        let v = version_of(&app, &e, id).await;
+        let r = app.post_multipart(&format!("/admin/articles/{id}"), &e,
+            &[("version", &v), ("title", "Tin đầu tiên (đã sửa)"), ("body", BODY), ("action", "luu")], None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = app.get(path).await.body;
+        assert!(page.contains("<h1>Tin đầu tiên (đã sửa)</h1>"), "{page}");
+        assert!(app.get("/").await.body.contains("Tin đầu tiên (đã sửa)"));
+        // A write this process did not make (an import, another server)
+        // shows within a second.
+        bantin::with_db!(&app.db, pool => sqlx::query("UPDATE articles SET title = 'Tin từ nơi khác'")
+            .execute(pool).await.map(|_| ()).unwrap());
+        tokio::time::sleep(bantin::content::cache::TTL + std::time::Duration::from_millis(50)).await;
+        assert!(app.get(path).await.body.contains("<h1>Tin từ nơi khác</h1>"));
+        // Unpublishing takes the page down at once.
+        let r = act(&app, &e, id, "go-bai", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND);
+    }
+
     async fn bodies_are_sanitised(app) {
         app.create_user("bientap", Role::Editor).await;
         let e = app.login("bientap").await;

@@ -92,8 +92,19 @@ impl Batch {
 
 struct Snapshot {
     at: Instant,
+    /// Changes with every new snapshot (pages built from one can be kept
+    /// exactly as long as it is current).
+    id: u64,
     counts: Counts,
     most_read: Vec<store::MostRead>,
+}
+
+/// The widget's numbers, this viewer counted, and the most read articles.
+pub struct Widget {
+    pub counts: Counts,
+    pub most_read: Vec<store::MostRead>,
+    /// Which snapshot of the database's numbers this is.
+    pub snapshot: u64,
 }
 
 pub struct Stats {
@@ -109,6 +120,7 @@ pub struct Stats {
     /// One request refreshes the widget's numbers; the others wait for it
     /// rather than all asking the database at once.
     refreshing: tokio::sync::Mutex<()>,
+    snapshots: std::sync::atomic::AtomicU64,
     flush_lock: tokio::sync::Mutex<()>,
     /// How long writing a batch takes (for /metrics).
     pub flush_timing: crate::ops::metrics::Histogram,
@@ -146,6 +158,7 @@ impl Stats {
             known: Mutex::new(HashMap::new()),
             cache: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            snapshots: Default::default(),
             flush_lock: tokio::sync::Mutex::new(()),
             flush_timing: Default::default(),
             flush_failures: Default::default(),
@@ -261,18 +274,14 @@ impl Stats {
 
     /// The widget's numbers and "Đọc nhiều", reused for a second; the
     /// current viewer is counted even before their view is flushed.
-    pub async fn widget(
-        &self,
-        start_total: i64,
-        viewer: Option<&Visit>,
-    ) -> sqlx::Result<(Counts, Vec<store::MostRead>)> {
+    pub async fn widget(&self, start_total: i64, viewer: Option<&Visit>) -> sqlx::Result<Widget> {
         let fresh = || {
             lock(&self.cache)
                 .as_ref()
                 .filter(|s| s.at.elapsed() < CACHE_FOR)
-                .map(|s| (s.counts, s.most_read.clone()))
+                .map(|s| (s.counts, s.most_read.clone(), s.id))
         };
-        let (mut counts, most_read) = match fresh() {
+        let (mut counts, most_read, snapshot) = match fresh() {
             Some(c) => c,
             None => {
                 let _one = self.refreshing.lock().await;
@@ -284,12 +293,17 @@ impl Stats {
                         let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
                         let most_read =
                             store::most_read(&self.db, self.site_id, since, now, 5).await?;
+                        let id = self
+                            .snapshots
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                            + 1;
                         *lock(&self.cache) = Some(Snapshot {
                             at: Instant::now(),
+                            id,
                             counts,
                             most_read: most_read.clone(),
                         });
-                        (counts, most_read)
+                        (counts, most_read, id)
                     }
                 }
             }
@@ -305,7 +319,11 @@ impl Stats {
                 counts.online += 1;
             }
         }
-        Ok((counts, most_read))
+        Ok(Widget {
+            counts,
+            most_read,
+            snapshot,
+        })
     }
 
     /// For tests and the admin page: forget the cached widget numbers.

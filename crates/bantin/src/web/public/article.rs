@@ -1,6 +1,8 @@
 //! `/tin-tuc/{slug}`: one article. The editor's preview renders the same
 //! page through [`render_article`].
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -8,12 +10,13 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
+use super::page_cache::{MARKERS, RenderedPage};
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::app::AppState;
 use crate::localtime;
 use crate::stats::count::ArticleViewed;
 use crate::web::error::AppError;
-use crate::web::layout::{Layout, Nav};
+use crate::web::layout::{Layout, Nav, Sidebar};
 
 /// Slugs are at most 80 bytes, plus a `-N` suffix; anything longer is not one.
 const MAX_SLUG_BYTES: usize = 100;
@@ -87,9 +90,21 @@ fn json_ld(
 }
 
 pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
+    let sidebar = match view.preview {
+        true => None,
+        false => Some(super::sidebar(state).await?),
+    };
+    render_with(state, view, sidebar)
+}
+
+fn render_with(
+    state: &AppState,
+    view: ArticleView,
+    sidebar: Option<Sidebar>,
+) -> Result<Html<String>, AppError> {
     let mut layout = Layout::new(&state.site(), &view.title, &view.summary).nav(Nav::News);
-    if !view.preview {
-        layout = layout.sidebar(super::sidebar(state).await?);
+    if let Some(sidebar) = sidebar {
+        layout = layout.sidebar(sidebar);
     }
     let site_name = state.site().name.clone();
     let canonical = format!("{}{}", view.base_url, view.path);
@@ -140,9 +155,21 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let (site, now, db) = (state.site(), state.now(), state.db());
+    let base_url = super::feeds::base_url(&state, &headers);
+    let widget = super::widget(&state).await?;
+    let key = (slug, base_url);
+    // A kept page holds "Đọc nhiều" as it was: only from the same snapshot.
+    if let Some(page) = state
+        .article_pages()
+        .get(&key, now)
+        .filter(|p| p.snapshot == widget.snapshot)
+    {
+        return Ok(viewed(page.with_numbers(&widget.counts), page.article_id));
+    }
+    let generation = crate::content::cache::generation();
     let reads = state.public_reads();
     let found = reads
-        .article(db, site.id, &slug, now)
+        .article(db, site.id, &key.0, now)
         .await?
         .ok_or(AppError::NotFound)?;
     let (a, featured_image) = (&found.0, found.1.clone());
@@ -165,10 +192,32 @@ pub async fn show(
         featured_image,
         latest,
         preview: false,
-        base_url: super::feeds::base_url(&state, &headers),
+        base_url: key.1.clone(),
         path: crate::content::import::public_path(&a.slug),
     };
-    let mut response = render_article(&state, view).await?.into_response();
-    response.extensions_mut().insert(ArticleViewed(a.id));
-    Ok(response)
+    // Rendered with markers for the numbers, kept, then filled in.
+    let [online, today, week, total] = MARKERS.map(str::to_owned);
+    let sidebar = Sidebar {
+        online,
+        today,
+        week,
+        total,
+        most_read: super::most_read_links(widget.most_read),
+    };
+    let Html(html) = render_with(&state, view, Some(sidebar))?;
+    let page = RenderedPage::cut(&html, a.id, widget.snapshot).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("the article template lost its markers"))
+    })?;
+    let body = page.with_numbers(&widget.counts);
+    state
+        .article_pages()
+        .put(key, Arc::new(page), now, generation);
+    Ok(viewed(body, a.id))
+}
+
+/// An article page's response, marked so that the view counts for it.
+fn viewed(html: String, article_id: i64) -> Response {
+    let mut response = Html(html).into_response();
+    response.extensions_mut().insert(ArticleViewed(article_id));
+    response
 }

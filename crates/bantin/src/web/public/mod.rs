@@ -4,6 +4,7 @@ pub mod article;
 pub mod feeds;
 pub mod home;
 pub mod news;
+pub mod page_cache;
 pub mod search;
 
 use crate::app::AppState;
@@ -46,19 +47,31 @@ pub fn items(list: Vec<Listed>) -> Vec<ListItem> {
 
 /// The sidebar of public pages; the page's own viewer is already counted.
 pub async fn sidebar(state: &AppState) -> Result<Sidebar, AppError> {
-    let viewer = current_visit();
-    let (counts, most_read) = state
-        .stats()
-        .widget(state.site().stats_start_total, viewer.as_ref())
-        .await?;
+    let crate::stats::Widget {
+        counts, most_read, ..
+    } = widget(state).await?;
     Ok(Sidebar {
         online: format_count(counts.online),
         today: format_count(counts.today),
         week: format_count(counts.week),
         total: format_count(counts.total),
-        most_read: most_read
-            .into_iter()
-            .map(|m| (m.title, public_path(&m.slug)))
-            .collect(),
+        most_read: most_read_links(most_read),
     })
+}
+
+/// The visitor numbers (this viewer counted) and the most read articles.
+pub async fn widget(state: &AppState) -> Result<crate::stats::Widget, AppError> {
+    let viewer = current_visit();
+    Ok(state
+        .stats()
+        .widget(state.site().stats_start_total, viewer.as_ref())
+        .await?)
+}
+
+/// "Đọc nhiều" as (title, href).
+pub fn most_read_links(most_read: Vec<crate::stats::store::MostRead>) -> Vec<(String, String)> {
+    most_read
+        .into_iter()
+        .map(|m| (m.title, public_path(&m.slug)))
+        .collect()
 }
