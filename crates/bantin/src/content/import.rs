@@ -239,9 +239,8 @@ pub async fn store(
         created,
         legacy: page.legacy,
     };
-    if let Some(slug) = article::find_by_source_hash(db, site_id, &hash).await? {
-        return Ok(imported(&slug, false));
-    }
+    // No look-up first: the insert itself refuses a known source hash
+    // (a unique key), which saves a query per new article.
     let body = paragraphs_to_html(&page.paragraphs);
     let summary = page.summary();
     let new = NewArticle {
@@ -259,7 +258,7 @@ pub async fn store(
     };
     match article::insert(db, &new, &vntext::slugify(&page.title), now).await? {
         Some((_, slug)) => Ok(imported(&slug, true)),
-        // Imported concurrently by someone else between our check and insert.
+        // Imported before (or concurrently by someone else).
         None => {
             let slug = article::find_by_source_hash(db, site_id, &hash).await?;
             Ok(imported(&slug.unwrap_or_default(), false))
