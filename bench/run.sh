@@ -72,14 +72,6 @@ for _ in 1 2 3; do
 done
 
 # 3. Throughput. The static copy is the page bantin serves, byte for byte.
-cat >"$work/visitors.lua" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  local ua = "Mozilla/5.0 (Linux; Android 13; Phone " .. (n % 1000) .. ") Chrome/124.0 Mobile Safari/537.36"
-  return wrk.format("GET", nil, { ["User-Agent"] = ua })
-end
-LUA
 start
 until curl -sf "$base/healthz" >/dev/null; do sleep 0.01; done
 mkdir -p "$work/www/tin-tuc" "$work/nginx"
@@ -114,8 +106,8 @@ CONF
 until curl -sf "http://127.0.0.1:$nginx_port$article" >/dev/null; do sleep 0.01; done
 
 bench() { # name url
-    wrk -t2 -c"$conns" -d2s -s "$work/visitors.lua" "$2" >/dev/null
-    wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/visitors.lua" "$2" >"$work/wrk-$1.txt"
+    wrk -t2 -c"$conns" -d2s -s bench/visitors.lua "$2" >/dev/null
+    wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/visitors.lua "$2" >"$work/wrk-$1.txt"
 }
 bench nginx "http://127.0.0.1:$nginx_port$article"
 bench article "$base$article"
@@ -124,7 +116,7 @@ rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 
 # 5. Ten times the connections, on the article page.
-wrk -t2 -c"$((conns * 10))" -d"${secs}s" --latency -s "$work/visitors.lua" "$base$article" >"$work/wrk-10x.txt" 2>&1
+wrk -t2 -c"$((conns * 10))" -d"${secs}s" --latency -s bench/visitors.lua "$base$article" >"$work/wrk-10x.txt" 2>&1
 alive=$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")
 stop
 

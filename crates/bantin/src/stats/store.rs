@@ -164,26 +164,13 @@ pub async fn most_read(
         std::sync::LazyLock::new(|| SQL.replace("{hint}", "INDEXED BY stats_article_daily_day"));
     static POSTGRES: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| SQL.replace("{hint}", ""));
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(SQLITE.as_str()))
-                .bind(site_id)
-                .bind(now)
-                .bind(since)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(POSTGRES.as_str()))
-                .bind(site_id)
-                .bind(now)
-                .bind(since)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-        }
-    }
+    let sql = match db {
+        Db::Sqlite(_) => SQLITE.as_str(),
+        Db::Postgres(_) => POSTGRES.as_str(),
+    };
+    with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(site_id).bind(now).bind(since).bind(limit)
+        .fetch_all(pool).await)
 }
 
 /// Deletes salts and per-visitor rows of days before `keep_from` (the
