@@ -32,7 +32,8 @@ pub const MOST_READ_DAYS: i64 = 30;
 /// One countable view, being served.
 #[derive(Clone, Debug)]
 pub struct Visit {
-    pub key: String,
+    /// Shared: a visit is copied a few times per request.
+    pub key: Arc<str>,
     pub day: NaiveDate,
     pub at: DateTime<Utc>,
 }
@@ -56,7 +57,7 @@ pub(crate) struct VisitorAgg {
 /// What a server has seen since its last flush.
 #[derive(Default, Debug)]
 pub struct Batch {
-    pub(crate) visitors: BTreeMap<(NaiveDate, String), VisitorAgg>,
+    pub(crate) visitors: BTreeMap<(NaiveDate, Arc<str>), VisitorAgg>,
     /// (day, hour) → page views
     pub(crate) views: BTreeMap<(NaiveDate, i64), i64>,
     /// (article, day) → views
@@ -96,13 +97,14 @@ struct Snapshot {
     /// exactly as long as it is current).
     id: u64,
     counts: Counts,
-    most_read: Vec<store::MostRead>,
+    most_read: Arc<Vec<store::MostRead>>,
 }
 
 /// The widget's numbers, this viewer counted, and the most read articles.
 pub struct Widget {
     pub counts: Counts,
-    pub most_read: Vec<store::MostRead>,
+    /// Shared, not copied: every page view asks for it.
+    pub most_read: Arc<Vec<store::MostRead>>,
     /// Which snapshot of the database's numbers this is.
     pub snapshot: u64,
 }
@@ -115,7 +117,7 @@ pub struct Stats {
     salts: Mutex<HashMap<NaiveDate, Arc<str>>>,
     /// Keys this server has flushed, with the last view flushed: the
     /// current viewer is in the database's numbers exactly when theirs is here.
-    known: Mutex<HashMap<(NaiveDate, String), DateTime<Utc>>>,
+    known: Mutex<HashMap<(NaiveDate, Arc<str>), DateTime<Utc>>>,
     cache: Mutex<Option<Snapshot>>,
     /// One request refreshes the widget's numbers; the others wait for it
     /// rather than all asking the database at once.
@@ -187,7 +189,7 @@ impl Stats {
             }
         };
         Ok(Visit {
-            key: visitor::key(&salt, self.site_id, ip, user_agent),
+            key: visitor::key(&salt, self.site_id, ip, user_agent).into(),
             day,
             at,
         })
@@ -291,8 +293,9 @@ impl Stats {
                         let now = self.now();
                         let counts = self.counts(start_total).await?;
                         let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
-                        let most_read =
-                            store::most_read(&self.db, self.site_id, since, now, 5).await?;
+                        let most_read = Arc::new(
+                            store::most_read(&self.db, self.site_id, since, now, 5).await?,
+                        );
                         let id = self
                             .snapshots
                             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)

@@ -1,13 +1,39 @@
 //! Who counts as a visitor, and their key.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use axum::http::HeaderMap;
 use axum::http::header::USER_AGENT;
 use sha2::{Digest, Sha256};
 
 static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
+
+/// The bot list is a large regular expression; readers' browsers send the
+/// same few hundred user-agents again and again, so verdicts are kept.
+static VERDICTS: LazyLock<Mutex<HashMap<Box<str>, bool>>> = LazyLock::new(Default::default);
+
+/// User-agents remembered at most; past it the memory starts over.
+const VERDICTS_KEPT: usize = 4096;
+
+fn is_bot(ua: &str) -> bool {
+    let known = VERDICTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(ua)
+        .copied();
+    if let Some(bot) = known {
+        return bot;
+    }
+    let bot = BOTS.is_bot(ua);
+    let mut verdicts = VERDICTS.lock().unwrap_or_else(|e| e.into_inner());
+    if verdicts.len() >= VERDICTS_KEPT {
+        verdicts.clear();
+    }
+    verdicts.insert(ua.into(), bot);
+    bot
+}
 
 /// Whether a request comes from a person's browser loading a page: not a
 /// bot (a maintained list, or no user-agent at all) and not a prefetch or
@@ -18,7 +44,7 @@ pub fn is_human_view(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim();
-    if ua.is_empty() || BOTS.is_bot(ua) {
+    if ua.is_empty() || is_bot(ua) {
         return false;
     }
     let says = |name: &str, what: &str| {

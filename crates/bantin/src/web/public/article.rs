@@ -202,7 +202,7 @@ pub async fn show(
         today,
         week,
         total,
-        most_read: super::most_read_links(widget.most_read),
+        most_read: super::most_read_links(&widget.most_read),
     };
     let Html(html) = render_with(&state, view, Some(sidebar))?;
     let page = RenderedPage::cut(&html, a.id, widget.snapshot).ok_or_else(|| {

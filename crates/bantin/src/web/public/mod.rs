@@ -55,7 +55,7 @@ pub async fn sidebar(state: &AppState) -> Result<Sidebar, AppError> {
         today: format_count(counts.today),
         week: format_count(counts.week),
         total: format_count(counts.total),
-        most_read: most_read_links(most_read),
+        most_read: most_read_links(&most_read),
     })
 }
 
@@ -69,9 +69,9 @@ pub async fn widget(state: &AppState) -> Result<crate::stats::Widget, AppError> 
 }
 
 /// "Đọc nhiều" as (title, href).
-pub fn most_read_links(most_read: Vec<crate::stats::store::MostRead>) -> Vec<(String, String)> {
+pub fn most_read_links(most_read: &[crate::stats::store::MostRead]) -> Vec<(String, String)> {
     most_read
-        .into_iter()
-        .map(|m| (m.title, public_path(&m.slug)))
+        .iter()
+        .map(|m| (m.title.clone(), public_path(&m.slug)))
         .collect()
 }
