@@ -54,10 +54,13 @@ pub(crate) struct VisitorAgg {
     views: i64,
 }
 
+/// A visitor on a local day: (day, key).
+pub(crate) type VisitorDay = (NaiveDate, Arc<str>);
+
 /// What a server has seen since its last flush.
 #[derive(Default, Debug)]
 pub struct Batch {
-    pub(crate) visitors: BTreeMap<(NaiveDate, Arc<str>), VisitorAgg>,
+    pub(crate) visitors: BTreeMap<VisitorDay, VisitorAgg>,
     /// (day, hour) → page views
     pub(crate) views: BTreeMap<(NaiveDate, i64), i64>,
     /// (article, day) → views
@@ -117,7 +120,7 @@ pub struct Stats {
     salts: Mutex<HashMap<NaiveDate, Arc<str>>>,
     /// Keys this server has flushed, with the last view flushed: the
     /// current viewer is in the database's numbers exactly when theirs is here.
-    known: Mutex<HashMap<(NaiveDate, Arc<str>), DateTime<Utc>>>,
+    known: Mutex<HashMap<VisitorDay, DateTime<Utc>>>,
     cache: Mutex<Option<Snapshot>>,
     /// One request refreshes the widget's numbers; the others wait for it
     /// rather than all asking the database at once.
