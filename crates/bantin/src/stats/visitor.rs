@@ -17,7 +17,14 @@ static VERDICTS: LazyLock<Mutex<HashMap<Box<str>, bool>>> = LazyLock::new(Defaul
 /// User-agents remembered at most; past it the memory starts over.
 const VERDICTS_KEPT: usize = 4096;
 
+/// Longer user-agents are judged every time, so that clients cannot make
+/// the server keep much (4096 × 512 bytes at most).
+const VERDICT_UA_BYTES: usize = 512;
+
 fn is_bot(ua: &str) -> bool {
+    if ua.len() > VERDICT_UA_BYTES {
+        return BOTS.is_bot(ua);
+    }
     let known = VERDICTS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
