@@ -148,4 +148,34 @@ both_databases! {
         assert!(page2.body.contains("Trang 2/3"));
         assert_eq!(app.get("/tim-kiem?q=nong+thon&trang=4").await.status, StatusCode::NOT_FOUND);
     }
+
+    async fn an_old_title_match_is_ranked_among_many_newer_ones(app) {
+        // More matches than ranked candidates (120): the newest 120 are
+        // ranked together with the newest title matches, however old.
+        add(&app, "Lễ hội xuống đồng ở Sín Chéng", "Bà con vui lễ hội.").await;
+        for i in 0..125 {
+            add(&app, &format!("Bản tin số {i}"), "Thôn Sín Chéng có lễ hội mùa xuân.").await;
+        }
+        let v = api(&app, "le hoi").await;
+        assert_eq!(v["total"], 126);
+        assert_eq!(v["results"][0]["title"], "Lễ hội xuống đồng ở Sín Chéng", "{v}");
+        assert_eq!(v["results"][1]["title"], "Bản tin số 124", "then the newest: {v}");
+        // A word typed twice is one word, not a stricter query.
+        assert_eq!(api(&app, "hội Hội le").await["total"], 126);
+    }
+
+    async fn reindex_keeps_every_search_index_in_step(app) {
+        add(&app, "Tổ hoà giải thôn Nàn Sín", "Tổ hoà giải làm việc tốt.").await;
+        add(&app, "Tin ngắn", "Thôn bản giữ gìn hòa bình.").await;
+        assert_eq!(bantin::search::store::reindex(&app.db, false).await.unwrap(), 2);
+        assert_eq!(api(&app, "hoa giai").await["total"], 1);
+        assert_eq!(api(&app, "\"giu gin hoa binh\"").await["total"], 1);
+        assert_eq!(api(&app, "thon").await["total"], 2);
+        if matches!(app.db, bantin::db::Db::Postgres(_)) {
+            // One row per published article in each of PostgreSQL's narrow
+            // search tables (migration 0007), written by its trigger.
+            assert_eq!(app.count("SELECT COUNT(*) FROM search_terms").await, 2);
+            assert_eq!(app.count("SELECT COUNT(*) FROM search_titles").await, 2);
+        }
+    }
 }

@@ -48,6 +48,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0006_search_count.sql"),
         include_str!("../../migrations/postgres/0006_search_count.sql"),
     ),
+    (
+        7,
+        "search terms",
+        include_str!("../../migrations/sqlite/0007_search_terms.sql"),
+        include_str!("../../migrations/postgres/0007_search_terms.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

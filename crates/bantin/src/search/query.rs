@@ -45,13 +45,26 @@ impl Query {
         self.words.is_empty()
     }
 
+    /// Each folded word once, in order. A word typed twice (`hồ Hồ`) is one
+    /// condition; given twice, PostgreSQL's planner would take it for two
+    /// independent ones and misjudge how many articles match.
+    fn distinct_words(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::with_capacity(self.words.len());
+        for w in &self.words {
+            if !out.contains(&w.folded.as_str()) {
+                out.push(&w.folded);
+            }
+        }
+        out
+    }
+
     /// The FTS5 MATCH expression: every word, quoted (so `NEAR`, `-`, `*`
     /// or `:` typed by a reader are words, never syntax), and each phrase.
     pub fn fts5(&self) -> String {
         let mut parts: Vec<String> = self
-            .words
-            .iter()
-            .map(|w| format!("\"{}\"", w.folded))
+            .distinct_words()
+            .into_iter()
+            .map(|w| format!("\"{w}\""))
             .collect();
         for p in &self.phrases {
             parts.push(format!(
@@ -68,7 +81,11 @@ impl Query {
     /// The PostgreSQL `to_tsquery('simple', …)` text: words joined by `&`,
     /// phrases by `<->`.
     pub fn tsquery(&self) -> String {
-        let mut parts: Vec<String> = self.words.iter().map(|w| w.folded.clone()).collect();
+        let mut parts: Vec<String> = self
+            .distinct_words()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         for p in &self.phrases {
             parts.push(format!(
                 "({})",
@@ -135,6 +152,14 @@ mod tests {
             q.tsquery(),
             "dang & vien & moi & ket & nap & (dang <-> vien <-> moi)"
         );
+    }
+
+    #[test]
+    fn a_repeated_word_is_one_condition() {
+        let q = Query::parse("Hồ hồ \"ho ho\"");
+        assert_eq!(q.words.len(), 4);
+        assert_eq!(q.tsquery(), "ho & (ho <-> ho)");
+        assert_eq!(q.fts5(), "\"ho\" \"ho ho\"");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Search SQL: the one place where the two databases differ in more than
-//! DDL. SQLite uses FTS5, PostgreSQL a `tsvector` (title weighted A) with a
-//! GIN index. Both filter to public articles at query time, so
-//! unpublishing is seen at once.
+//! DDL. SQLite uses FTS5, PostgreSQL a `tsvector` with a GIN index plus two
+//! narrow tables that a trigger keeps in step (`search_terms` for counting,
+//! `search_titles` for title matches). Both filter to public articles at
+//! query time, so unpublishing is seen at once.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -46,12 +47,21 @@ const PG_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.publis
      FROM articles a \
      WHERE a.search_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
      AND a.published_at <= $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5";
-// Title matches are few: GIN finds them all, then the newest are kept.
+// The newest title matches, found on the narrow `search_titles` (migration
+// 0007), then read from articles: the planner either walks titles newest
+// first or takes every match from the index, both cheap on ~110-byte rows.
 const PG_TITLE_HITS: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.published_at \
-     FROM articles a \
-     WHERE a.title_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
-     AND a.published_at <= $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5";
-const PG_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles a \
+     FROM (SELECT t.article_id FROM search_titles t \
+     WHERE t.terms @@ to_tsquery('simple', $1) AND t.site_id = $2 AND t.published_at <= $3 \
+     ORDER BY t.article_id DESC LIMIT $4 OFFSET $5) AS newest \
+     JOIN articles a ON a.id = newest.article_id WHERE a.status = 'published' ORDER BY a.id DESC";
+// Words alone are counted on `search_terms` (migration 0007): the same
+// words without positions, one narrow row per published article, half the
+// time per row examined. Phrases need positions, so they count on articles.
+const PG_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms t \
+     WHERE t.terms @@ to_tsquery('simple', $1) AND t.site_id = $2 AND t.published_at <= $3 \
+     LIMIT $4) AS capped";
+const PG_PHRASE_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles a \
      WHERE a.search_vector @@ to_tsquery('simple', $1) AND a.site_id = $2 AND a.status = 'published' \
      AND a.published_at <= $3 LIMIT $4) AS capped";
 
@@ -93,7 +103,11 @@ pub async fn hits(
                 Field::Anywhere => PG_HITS,
                 Field::Title => PG_TITLE_HITS,
             };
+            // Unnamed statements: planned for these words. A cached generic
+            // plan cannot tell common words from rare ones and chose the
+            // index for all, 19 ms instead of 6 for a common pair.
             sqlx::query_as(sql)
+                .persistent(false)
                 .bind(q.tsquery())
                 .bind(site_id)
                 .bind(now)
@@ -124,7 +138,13 @@ pub async fn count(
                 .await
         }
         Db::Postgres(pool) => {
-            sqlx::query_scalar(PG_COUNT)
+            let sql = if q.phrases.is_empty() {
+                PG_COUNT
+            } else {
+                PG_PHRASE_COUNT
+            };
+            sqlx::query_scalar(sql)
+                .persistent(false)
                 .bind(q.tsquery())
                 .bind(site_id)
                 .bind(now)
