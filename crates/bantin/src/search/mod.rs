@@ -62,75 +62,123 @@ pub async fn search(
             results: Vec::new(),
         });
     }
-    // The count and the candidates are independent queries: run together,
-    // on separate connections, a search costs the slowest of them rather
+    // The count and the page are independent: the count runs on a task of
+    // its own (and connection), so the database counts while the page is
+    // fetched and ranked, and a search costs the slower of the two rather
     // than their sum.
-    let count = store::count(db, site_id, query, now, COUNT_CAP + 1);
+    let count = Background::spawn({
+        let (db, query) = (db.clone(), query.clone());
+        async move { store::count(&db, site_id, &query, now, COUNT_CAP + 1).await }
+    });
+    let results = page_of_results(db, site_id, query, now, page, per_page).await?;
+    let total = count.join().await?;
+    Ok(Results { total, results })
+}
+
+/// A spawned task that is cancelled if its result is no longer wanted (a
+/// search abandoned halfway stops its other queries too).
+struct Background<T>(tokio::task::JoinHandle<T>);
+
+impl<T: Send + 'static> Background<sqlx::Result<T>> {
+    fn spawn(work: impl Future<Output = sqlx::Result<T>> + Send + 'static) -> Self {
+        Background(tokio::spawn(work))
+    }
+
+    async fn join(mut self) -> sqlx::Result<T> {
+        (&mut self.0)
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?
+    }
+}
+
+impl<T> Drop for Background<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn candidate(hit: &store::Hit) -> rank::Candidate<'_> {
+    rank::Candidate {
+        title: &hit.title,
+        summary: &hit.summary,
+        body: &hit.body,
+        published_at: hit.published_at,
+    }
+}
+
+/// The matches shown on one page, ranked, with their snippets.
+async fn page_of_results(
+    db: &Db,
+    site_id: i64,
+    query: &Query,
+    now: DateTime<Utc>,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<Vec<Result>> {
     let offset = (page - 1) * per_page;
-    let (total, page_hits) = if offset + per_page <= CANDIDATES {
-        let (total, mut hits, titles) = tokio::try_join!(
-            count,
-            store::hits(
-                db,
-                site_id,
-                query,
-                store::Field::Anywhere,
-                now,
-                CANDIDATES,
-                0
-            ),
-            // Matter only when there are more matches than candidates:
-            // older title matches deserve a place.
-            store::hits(
-                db,
-                site_id,
-                query,
-                store::Field::Title,
-                now,
-                TITLE_CANDIDATES,
-                0
-            ),
-        )?;
+    let page_hits = if offset + per_page <= CANDIDATES {
+        // Older title matches deserve a place when there are more matches
+        // than candidates. Fetched on a task of their own: the database
+        // finds them while the newest matches are being ranked.
+        let titles = Background::spawn({
+            let (db, query) = (db.clone(), query.clone());
+            async move {
+                store::hits(
+                    &db,
+                    site_id,
+                    &query,
+                    store::Field::Title,
+                    now,
+                    TITLE_CANDIDATES,
+                    0,
+                )
+                .await
+            }
+        });
+        let mut hits = store::hits(
+            db,
+            site_id,
+            query,
+            store::Field::Anywhere,
+            now,
+            CANDIDATES,
+            0,
+        )
+        .await?;
+        let mut ranking = rank::Ranking::new(query);
+        for h in &hits {
+            ranking.push(&candidate(h));
+        }
+        let titles = titles.join().await?;
         if hits.len() as i64 == CANDIDATES {
             for h in titles {
                 if !hits.iter().any(|c| c.id == h.id) {
+                    ranking.push(&candidate(&h));
                     hits.push(h);
                 }
             }
         }
-        let candidates: Vec<rank::Candidate<'_>> = hits
-            .iter()
-            .map(|h| rank::Candidate {
-                title: &h.title,
-                summary: &h.summary,
-                body: &h.body,
-                published_at: h.published_at,
-            })
-            .collect();
-        let order = rank::order(query, &candidates);
-        let mut slots: Vec<Option<store::Hit>> = hits.drain(..).map(Some).collect();
-        let page_hits: Vec<store::Hit> = order
+        let mut slots: Vec<Option<store::Hit>> = hits.into_iter().map(Some).collect();
+        ranking
+            .order()
             .into_iter()
             .skip(offset as usize)
             .take(per_page as usize)
             .filter_map(|i| slots[i].take())
-            .collect();
-        (total, page_hits)
+            .collect()
     } else {
-        tokio::try_join!(
-            count,
-            store::hits(
-                db,
-                site_id,
-                query,
-                store::Field::Anywhere,
-                now,
-                per_page,
-                offset
-            ),
-        )?
+        store::hits(
+            db,
+            site_id,
+            query,
+            store::Field::Anywhere,
+            now,
+            per_page,
+            offset,
+        )
+        .await?
     };
-    let results = page_hits
+    Ok(page_hits
         .into_iter()
         .map(|h| {
             let in_body = rank::snippet(query, &plain_text(&h.body));
@@ -146,6 +194,5 @@ pub async fn search(
                 published_at: h.published_at,
             }
         })
-        .collect();
-    Ok(Results { total, results })
+        .collect())
 }

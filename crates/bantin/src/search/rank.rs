@@ -80,11 +80,8 @@ fn fold_mapped(original: &str) -> Folded {
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(original.len());
     for (at, c) in original.char_indices() {
-        let f = vntext::fold(c.encode_utf8(&mut [0; 4]));
-        for _ in 0..f.len() {
-            origin.push(at);
-        }
-        text.push_str(&f);
+        vntext::fold_into(c.encode_utf8(&mut [0; 4]), &mut text);
+        origin.resize(text.len(), at);
     }
     Folded { text, origin }
 }
@@ -148,6 +145,8 @@ struct Reader<'q> {
     query: &'q Query,
     canon: Vec<String>,
     judged: Vec<HashMap<Box<str>, bool>>,
+    /// First byte of each folded query word.
+    initials: Vec<u8>,
     folded: String,
     /// `partial[k]`: the last k words read were the first k query words.
     partial: Vec<bool>,
@@ -159,6 +158,11 @@ impl<'q> Reader<'q> {
             query,
             canon: query.words.iter().map(|w| canonical(&w.exact)).collect(),
             judged: vec![HashMap::new(); query.words.len()],
+            initials: query
+                .words
+                .iter()
+                .filter_map(|w| w.folded.bytes().next())
+                .collect(),
             folded: String::new(),
             partial: vec![false; query.words.len() + 1],
         }
@@ -173,11 +177,24 @@ impl<'q> Reader<'q> {
         let Reader {
             canon,
             judged,
+            initials,
             folded,
             partial,
             ..
         } = self;
         each_word(text, html, |word| {
+            // Most words share no first letter with any query word: judged
+            // by that letter alone, they are not folded whole. (Folding is
+            // letter by letter, so the first letter folds alone the same.)
+            let first = word.chars().next().map_or(0, char::len_utf8);
+            folded.clear();
+            vntext::fold_into(&word[..first], folded);
+            if let Some(b) = folded.bytes().next()
+                && !initials.contains(&b)
+            {
+                partial.iter_mut().for_each(|p| *p = false);
+                return whole || !(found.together && found.exact.iter().all(|e| *e));
+            }
             folded.clear();
             vntext::fold_into(word, folded);
             for (i, w) in query.words.iter().enumerate() {
@@ -245,16 +262,41 @@ fn key(reader: &mut Reader<'_>, c: &Candidate<'_>) -> Key {
     )
 }
 
+/// Candidates judged one at a time, so ranking can begin before all of them
+/// have arrived, then put in order.
+pub struct Ranking<'q> {
+    reader: Reader<'q>,
+    keyed: Vec<(Key, usize)>,
+}
+
+impl<'q> Ranking<'q> {
+    pub fn new(query: &'q Query) -> Self {
+        Ranking {
+            reader: Reader::new(query),
+            keyed: Vec::new(),
+        }
+    }
+
+    /// Judges the next candidate; its index is the number pushed before it.
+    pub fn push(&mut self, candidate: &Candidate<'_>) {
+        let i = self.keyed.len();
+        self.keyed.push((key(&mut self.reader, candidate), i));
+    }
+
+    /// The indexes of the candidates pushed, best first.
+    pub fn order(mut self) -> Vec<usize> {
+        self.keyed.sort();
+        self.keyed.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
 /// The order of candidates, as indexes into `candidates`.
 pub fn order(query: &Query, candidates: &[Candidate<'_>]) -> Vec<usize> {
-    let mut reader = Reader::new(query);
-    let mut keyed: Vec<(Key, usize)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (key(&mut reader, c), i))
-        .collect();
-    keyed.sort();
-    keyed.into_iter().map(|(_, i)| i).collect()
+    let mut ranking = Ranking::new(query);
+    for c in candidates {
+        ranking.push(c);
+    }
+    ranking.order()
 }
 
 /// About this many characters of context in a snippet.
