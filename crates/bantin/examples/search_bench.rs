@@ -3,6 +3,8 @@
 //!   search_bench DATABASE_URL [ARTICLES=100000] [QUERIES=500]
 //! Articles are generated once (a seeded generator, so every run and every
 //! database gets the same corpus) and reused when the database has them.
+//! `BENCH_STAGES=1`: each step of a search alone (medians of 50 queries);
+//! `BENCH_SLOW=1`: also print every query that took 20 ms or more.
 
 use std::time::Instant;
 
@@ -269,12 +271,13 @@ async fn main() -> anyhow::Result<()> {
     let mut rng = Rng(0x0dd_ba11);
     let now = Utc::now();
     if std::env::var_os("BENCH_STAGES").is_some() {
-        // BENCH_STAGES=1: where the time goes, for a few queries.
-        for _ in 0..5 {
+        // BENCH_STAGES=1: where the time goes, each stage alone (medians of 50).
+        let mut stages: [Vec<f64>; 4] = Default::default();
+        for _ in 0..50 {
             let q = Query::parse(&format!("{} {}", rng.word(), rng.word()));
             let t = Instant::now();
-            let n = search::store::count(&db, site.id, &q, now, 1001).await?;
-            let t_count = t.elapsed();
+            search::store::count(&db, site.id, &q, now, 1001).await?;
+            stages[0].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
             let hits = search::store::hits(
                 &db,
@@ -286,12 +289,10 @@ async fn main() -> anyhow::Result<()> {
                 0,
             )
             .await?;
-            let t_hits = t.elapsed();
+            stages[1].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            let title =
-                search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 60, 0)
-                    .await?;
-            let t_title = t.elapsed();
+            search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 60, 0).await?;
+            stages[2].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
             let cands: Vec<search::rank::Candidate<'_>> = hits
                 .iter()
@@ -303,11 +304,17 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .collect();
             let _ = search::rank::order(&q, &cands);
-            let t_rank = t.elapsed();
+            stages[3].push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        for (name, mut times) in ["count", "hits", "title hits", "rank"]
+            .into_iter()
+            .zip(stages)
+        {
+            times.sort_by(f64::total_cmp);
             println!(
-                "count {n} {t_count:?}, hits {} {t_hits:?}, title {} {t_title:?}, rank {t_rank:?}",
-                hits.len(),
-                title.len()
+                "{name}: median {:.2} ms, max {:.2} ms",
+                times[times.len() / 2],
+                times[times.len() - 1]
             );
         }
         return Ok(());
@@ -325,6 +332,9 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let found = search::search(&db, site.id, &Query::parse(&q), now, 1, 10).await?;
         let elapsed = t.elapsed();
+        if std::env::var_os("BENCH_SLOW").is_some() && elapsed.as_millis() >= 20 {
+            eprintln!("slow: round {round} {q:?} {elapsed:?}");
+        }
         if round >= 50 {
             times.push(elapsed);
             total_hits += found.total;
