@@ -1,26 +1,144 @@
-//! The audit log: who did what, when. Written by every staff action that
-//! changes something; read by admins at /admin/audit.
+//! The audit log: who did what, when. Every staff action that changes
+//! something writes its entry in the same transaction as the change, so
+//! there is never a change without its entry (or an entry for a change that
+//! did not happen). Admins read it at /admin/audit.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::db::Db;
-use crate::with_db;
+use crate::db::{Db, Tx};
+use crate::{with_db, with_tx};
 
-pub async fn record(
-    db: &Db,
-    site_id: i64,
-    user_id: Option<i64>,
-    action: &str,
-    target: &str,
-    detail: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+/// What was done. Stored as its code; shown in Vietnamese.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Login,
+    LoginFailed,
+    Logout,
+    ArticleCreate,
+    ArticleSave,
+    ArticleSubmit,
+    ArticlePublish,
+    ArticleSchedule,
+    ArticleReturn,
+    ArticleUnpublish,
+    ArticleRestore,
+    ArticleImport,
+    ImageUpload,
+    CategoryCreate,
+    CategoryUpdate,
+    UserCreate,
+    UserUpdate,
+    UserPassword,
+    SettingsUpdate,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::Login,
+        Action::LoginFailed,
+        Action::Logout,
+        Action::ArticleCreate,
+        Action::ArticleSave,
+        Action::ArticleSubmit,
+        Action::ArticlePublish,
+        Action::ArticleSchedule,
+        Action::ArticleReturn,
+        Action::ArticleUnpublish,
+        Action::ArticleRestore,
+        Action::ArticleImport,
+        Action::ImageUpload,
+        Action::CategoryCreate,
+        Action::CategoryUpdate,
+        Action::UserCreate,
+        Action::UserUpdate,
+        Action::UserPassword,
+        Action::SettingsUpdate,
+    ];
+
+    /// The code stored in `audit_log.action`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::Logout => "logout",
+            Action::ArticleCreate => "article_create",
+            Action::ArticleSave => "article_save",
+            Action::ArticleSubmit => "article_submit",
+            Action::ArticlePublish => "article_publish",
+            Action::ArticleSchedule => "article_schedule",
+            Action::ArticleReturn => "article_return",
+            Action::ArticleUnpublish => "article_unpublish",
+            Action::ArticleRestore => "article_restore",
+            Action::ArticleImport => "article_import",
+            Action::ImageUpload => "image_upload",
+            Action::CategoryCreate => "category_create",
+            Action::CategoryUpdate => "category_update",
+            Action::UserCreate => "user_create",
+            Action::UserUpdate => "user_update",
+            Action::UserPassword => "user_password",
+            Action::SettingsUpdate => "settings_update",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == code)
+    }
+
+    /// What the action is called in the admin pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Login => "Đăng nhập",
+            Action::LoginFailed => "Đăng nhập sai",
+            Action::Logout => "Đăng xuất",
+            Action::ArticleCreate => "Tạo bài viết",
+            Action::ArticleSave => "Lưu bài viết",
+            Action::ArticleSubmit => "Gửi duyệt",
+            Action::ArticlePublish => "Xuất bản",
+            Action::ArticleSchedule => "Hẹn giờ xuất bản",
+            Action::ArticleReturn => "Trả lại tác giả",
+            Action::ArticleUnpublish => "Gỡ bài",
+            Action::ArticleRestore => "Khôi phục phiên bản",
+            Action::ArticleImport => "Nhập bài từ tệp",
+            Action::ImageUpload => "Tải ảnh lên",
+            Action::CategoryCreate => "Tạo chuyên mục",
+            Action::CategoryUpdate => "Sửa chuyên mục",
+            Action::UserCreate => "Tạo tài khoản",
+            Action::UserUpdate => "Sửa tài khoản",
+            Action::UserPassword => "Đổi mật khẩu",
+            Action::SettingsUpdate => "Sửa cài đặt",
+        }
+    }
+}
+
+/// One entry to write.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    pub site_id: i64,
+    /// Who did it; `None` for the command line and the system.
+    pub user_id: Option<i64>,
+    pub action: Action,
+    /// What it was done to (`#12`, a username, an image's address).
+    pub target: &'a str,
+    pub detail: &'a str,
+}
+
+/// Writes an entry inside the transaction of the change it records.
+pub async fn record(tx: &mut Tx, entry: Record<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
     const SQL: &str = "INSERT INTO audit_log (site_id, user_id, action, target, detail, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)";
-    with_db!(db, pool => sqlx::query(SQL)
-        .bind(site_id).bind(user_id).bind(action).bind(target).bind(detail).bind(now)
-        .execute(pool).await.map(|_| ()))
+    with_tx!(tx, conn => sqlx::query(SQL)
+        .bind(entry.site_id).bind(entry.user_id).bind(entry.action.as_str())
+        .bind(entry.target).bind(entry.detail).bind(now)
+        .execute(&mut *conn).await.map(|_| ()))
+}
+
+/// Writes an entry on its own (for events that change nothing else, such
+/// as a failed login).
+pub async fn record_alone(db: &Db, entry: Record<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    record(&mut tx, entry, now).await?;
+    tx.commit().await
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -30,6 +148,14 @@ pub struct Entry {
     pub action: String,
     pub target: String,
     pub detail: String,
+}
+
+impl Entry {
+    /// The action's Vietnamese name (codes this version does not know,
+    /// written by a newer one, are shown as such rather than refused).
+    pub fn label(&self) -> &'static str {
+        Action::parse(&self.action).map_or("Thao tác khác", Action::label)
+    }
 }
 
 pub async fn list(db: &Db, site_id: i64, limit: i64, offset: i64) -> sqlx::Result<Vec<Entry>> {
@@ -44,27 +170,16 @@ pub async fn count(db: &Db, site_id: i64) -> sqlx::Result<i64> {
     with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).fetch_one(pool).await)
 }
 
-/// What an action code means, in Vietnamese.
-pub fn describe(action: &str) -> &'static str {
-    match action {
-        "login" => "Đăng nhập",
-        "login_failed" => "Đăng nhập sai",
-        "logout" => "Đăng xuất",
-        "article_create" => "Tạo bài viết",
-        "article_save" => "Lưu bài viết",
-        "article_submit" => "Gửi duyệt",
-        "article_publish" => "Xuất bản",
-        "article_schedule" => "Hẹn giờ xuất bản",
-        "article_return" => "Trả lại tác giả",
-        "article_unpublish" => "Gỡ bài",
-        "article_restore" => "Khôi phục phiên bản",
-        "image_upload" => "Tải ảnh lên",
-        "category_create" => "Tạo chuyên mục",
-        "category_update" => "Sửa chuyên mục",
-        "user_create" => "Tạo tài khoản",
-        "user_update" => "Sửa tài khoản",
-        "user_password" => "Đổi mật khẩu",
-        "settings_update" => "Sửa cài đặt",
-        _ => "Thao tác khác",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_have_labels() {
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+            assert!(!a.label().is_empty());
+        }
+        assert_eq!(Action::parse("nonsense"), None);
     }
 }

@@ -3,7 +3,6 @@
 //! drive the real router.
 
 pub mod accounts;
-pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod clock;
@@ -11,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod localtime;
+pub mod metrics;
 pub mod ops;
 pub mod search;
 pub mod site;

@@ -1,58 +1,79 @@
 //! Cross-site request forgery, refused twice over:
 //!
-//! 1. [`same_origin`] rejects any state-changing request (POST, PUT, PATCH,
-//!    DELETE) that a browser marks as coming from another site
-//!    (`Sec-Fetch-Site`) or whose `Origin` is not this site;
+//! 1. a state-changing request (POST, PUT, PATCH, DELETE) that a browser
+//!    marks as coming from another site (`Sec-Fetch-Site`), or whose
+//!    `Origin` is not this site, is refused ([`is_same_origin`], applied to
+//!    every request by `web::middleware::same_origin`);
 //! 2. every staff form carries the session's CSRF token ([`token_matches`]).
 //!
 //! Session cookies are also `SameSite=Lax`.
 
-use axum::extract::{Request, State};
-use axum::http::{Method, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
 use super::secret::constant_time_eq;
 use super::session::Session;
-use crate::app::AppState;
-use crate::web::error::AppError;
 
-pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) && !is_same_origin(&state, &request)
-    {
-        return AppError::Forbidden(
-            "Yêu cầu bị từ chối vì không được gửi từ chính trang này. Hãy tải lại trang rồi thử lại.".into(),
-        )
-        .into_response();
-    }
-    next.run(request).await
+/// What a request says about where it comes from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Origin<'a> {
+    /// `Sec-Fetch-Site`.
+    pub fetch_site: Option<&'a str>,
+    /// `Origin`.
+    pub origin: Option<&'a str>,
+    /// `Host`.
+    pub host: Option<&'a str>,
 }
 
-fn is_same_origin(state: &AppState, request: &Request) -> bool {
-    let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+/// Whether a state-changing request comes from this site, whose public
+/// address is `public_url` when known.
+pub fn is_same_origin(request: Origin<'_>, public_url: Option<&str>) -> bool {
+    if let Some(site) = request.fetch_site {
         return matches!(site, "same-origin" | "none");
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = request.origin else {
         // Not a browser (or a very old one): the form token still applies.
         return true;
     };
-    if state
-        .public_url()
-        .is_some_and(|u| u.eq_ignore_ascii_case(origin))
-    {
+    if public_url.is_some_and(|u| u.eq_ignore_ascii_case(origin)) {
         return true;
     }
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    matches!((origin_host, request.host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 /// Whether a submitted form token is the session's.
 pub fn token_matches(session: &Session, submitted: &str) -> bool {
     !session.csrf_token.is_empty()
         && constant_time_eq(session.csrf_token.as_bytes(), submitted.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        let from = |fetch_site, origin, host| Origin {
+            fetch_site,
+            origin,
+            host,
+        };
+        assert!(is_same_origin(from(Some("same-origin"), None, None), None));
+        assert!(is_same_origin(from(Some("none"), None, None), None));
+        assert!(!is_same_origin(
+            from(Some("cross-site"), Some("https://xa.gov.vn"), None),
+            Some("https://xa.gov.vn")
+        ));
+        assert!(is_same_origin(from(None, None, None), None), "curl");
+        assert!(is_same_origin(
+            from(None, Some("https://XA.gov.vn"), None),
+            Some("https://xa.gov.vn")
+        ));
+        assert!(is_same_origin(
+            from(None, Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080")),
+            None
+        ));
+        assert!(!is_same_origin(
+            from(None, Some("https://evil.example"), Some("xa.gov.vn")),
+            Some("https://xa.gov.vn")
+        ));
+    }
 }

@@ -2,6 +2,7 @@
 //! CSRF protection.
 
 pub mod csrf;
+pub mod manage;
 pub mod password;
 pub mod role;
 pub mod secret;

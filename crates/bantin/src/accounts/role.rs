@@ -1,5 +1,7 @@
 //! Roles and what each may do. Every admin handler asks here, on the server.
 
+use crate::text_column;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// Users, categories, settings, everything.
@@ -44,3 +46,5 @@ impl Role {
         self == Role::Admin
     }
 }
+
+text_column!(Role);

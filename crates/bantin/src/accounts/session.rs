@@ -7,8 +7,8 @@ use sqlx::FromRow;
 
 use super::User;
 use super::secret::{random_hex, sha256_hex};
-use crate::db::Db;
-use crate::with_db;
+use crate::db::{Db, Tx};
+use crate::{with_db, with_tx};
 
 pub const COOKIE: &str = "bantin_phien";
 /// A session unused this long ends.
@@ -34,7 +34,7 @@ pub struct Created {
 }
 
 pub async fn create(
-    db: &Db,
+    tx: &mut Tx,
     site_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
@@ -43,10 +43,10 @@ pub async fn create(
          expires_at, csrf_token) VALUES ($1, $2, $3, $4, $4, $5, $6)";
     let token = random_hex(32);
     let csrf_token = random_hex(32);
-    with_db!(db, pool => sqlx::query(SQL)
+    with_tx!(tx, conn => sqlx::query(SQL)
         .bind(sha256_hex(token.as_bytes())).bind(site_id).bind(user_id).bind(now)
         .bind(now + ABSOLUTE).bind(&csrf_token)
-        .execute(pool).await.map(|_| ()))?;
+        .execute(&mut *conn).await.map(|_| ()))?;
     Ok(Created { token, csrf_token })
 }
 
@@ -78,7 +78,8 @@ pub async fn lookup(
         return Ok(None);
     };
     if user.disabled || now >= session.expires_at || now - session.last_seen_at >= IDLE {
-        delete(db, &session.id_hash).await?;
+        const DELETE: &str = "DELETE FROM sessions WHERE id_hash = $1";
+        with_db!(db, pool => sqlx::query(DELETE).bind(&session.id_hash).execute(pool).await.map(|_| ()))?;
         return Ok(None);
     }
     if now - session.last_seen_at >= TOUCH_EVERY {
@@ -88,15 +89,15 @@ pub async fn lookup(
     Ok(Some((session, user)))
 }
 
-pub async fn delete(db: &Db, id_hash: &str) -> sqlx::Result<()> {
+pub async fn delete(tx: &mut Tx, id_hash: &str) -> sqlx::Result<()> {
     const SQL: &str = "DELETE FROM sessions WHERE id_hash = $1";
-    with_db!(db, pool => sqlx::query(SQL).bind(id_hash).execute(pool).await.map(|_| ()))
+    with_tx!(tx, conn => sqlx::query(SQL).bind(id_hash).execute(&mut *conn).await.map(|_| ()))
 }
 
 /// Ends every session of a user (password changed, account disabled).
-pub async fn delete_for_user(db: &Db, user_id: i64) -> sqlx::Result<()> {
+pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> sqlx::Result<()> {
     const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
-    with_db!(db, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))
+    with_tx!(tx, conn => sqlx::query(SQL).bind(user_id).execute(&mut *conn).await.map(|_| ()))
 }
 
 /// Removes sessions past their absolute expiry.

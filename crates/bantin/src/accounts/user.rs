@@ -1,11 +1,12 @@
-//! Staff users and their SQL.
+//! Staff users and their SQL. Creating, changing and disabling accounts,
+//! with their rules and audit entries, is in [`super::manage`].
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::Role;
-use crate::db::Db;
-use crate::with_db;
+use crate::db::{Backend, Db, Tx};
+use crate::{with_db, with_tx};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct User {
@@ -14,17 +15,9 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn role(&self) -> Role {
-        // The CHECK constraint allows only the three roles; anything else is
-        // treated as the least privileged.
-        Role::parse(&self.role).unwrap_or(Role::Author)
-    }
 }
 
 /// Usernames: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit,
@@ -59,7 +52,7 @@ pub async fn list(db: &Db, site_id: i64) -> sqlx::Result<Vec<User>> {
 
 /// Creates a user; `None` if the username is taken.
 pub async fn insert(
-    db: &Db,
+    tx: &mut Tx,
     site_id: i64,
     username: &str,
     display_name: &str,
@@ -70,23 +63,23 @@ pub async fn insert(
     const SQL: &str = "INSERT INTO users (site_id, username, display_name, password_hash, role, \
          disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, FALSE, $6, $6) \
          ON CONFLICT (site_id, username) DO NOTHING RETURNING id";
-    with_db!(db, pool => sqlx::query_scalar(SQL)
+    with_tx!(tx, conn => sqlx::query_scalar(SQL)
         .bind(site_id).bind(username).bind(display_name).bind(password_hash).bind(role.as_str()).bind(now)
-        .fetch_optional(pool).await)
+        .fetch_optional(&mut *conn).await)
 }
 
 pub async fn set_password(
-    db: &Db,
+    tx: &mut Tx,
     user_id: i64,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
-    with_db!(db, pool => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(pool).await.map(|_| ()))
+    with_tx!(tx, conn => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(&mut *conn).await.map(|_| ()))
 }
 
 pub async fn update_profile(
-    db: &Db,
+    tx: &mut Tx,
     user_id: i64,
     display_name: &str,
     role: Role,
@@ -94,16 +87,27 @@ pub async fn update_profile(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     const SQL: &str = "UPDATE users SET display_name = $1, role = $2, disabled = $3, updated_at = $4 WHERE id = $5";
-    with_db!(db, pool => sqlx::query(SQL)
+    with_tx!(tx, conn => sqlx::query(SQL)
         .bind(display_name).bind(role.as_str()).bind(disabled).bind(now).bind(user_id)
-        .execute(pool).await.map(|_| ()))
+        .execute(&mut *conn).await.map(|_| ()))
 }
 
-/// Active admins of a site: the last one may not be demoted or disabled.
-pub async fn count_active_admins(db: &Db, site_id: i64) -> sqlx::Result<i64> {
-    const SQL: &str =
-        "SELECT COUNT(*) FROM users WHERE site_id = $1 AND role = 'admin' AND NOT disabled";
-    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).fetch_one(pool).await)
+/// Active admins of a site, counted inside a transaction that may change
+/// one of them: the rows are locked (PostgreSQL) or the database is
+/// (SQLite's `BEGIN IMMEDIATE`), so two admins demoting each other at once
+/// cannot both see the other still there.
+pub async fn count_active_admins(tx: &mut Tx, site_id: i64) -> sqlx::Result<i64> {
+    const SQLITE: &str =
+        "SELECT id FROM users WHERE site_id = $1 AND role = 'admin' AND NOT disabled";
+    const POSTGRES: &str =
+        "SELECT id FROM users WHERE site_id = $1 AND role = 'admin' AND NOT disabled FOR UPDATE";
+    let sql = match tx.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let ids: Vec<i64> =
+        with_tx!(tx, conn => sqlx::query_scalar(sql).bind(site_id).fetch_all(&mut *conn).await)?;
+    Ok(ids.len() as i64)
 }
 
 #[cfg(test)]

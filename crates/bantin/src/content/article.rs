@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::db::{BeginWrite, Db};
-use crate::with_db;
+use crate::db::{Db, Tx};
+use crate::{text_column, with_db, with_tx};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -47,6 +47,8 @@ impl Status {
     }
 }
 
+text_column!(Status);
+
 /// An article as shown in lists.
 #[derive(Clone, Debug, FromRow)]
 pub struct Listed {
@@ -66,7 +68,7 @@ pub struct Article {
     pub summary: String,
     pub body: String,
     pub byline: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -161,69 +163,66 @@ pub struct NewArticle<'a> {
     pub source_hash: Option<&'a str>,
 }
 
-/// Inserts with this exact slug; `None` when the slug or the source hash is
-/// already taken on the site (the unique constraints decide, so concurrent
-/// inserts cannot both win).
-pub async fn try_insert(
-    db: &Db,
+/// Inserts under the title's slug, or `-2`, `-3`… when it is taken, with
+/// its first revision. Returns the id and slug, or `None` when the source
+/// hash is already on the site (the unique constraints decide, so
+/// concurrent inserts cannot both win).
+pub async fn insert(
+    tx: &mut Tx,
     new: &NewArticle<'_>,
-    slug: &str,
+    base_slug: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<(i64, String)>> {
     const SQL: &str = "INSERT INTO articles (site_id, category_id, title, slug, summary, body, \
          byline, status, published_at, created_at, updated_at, version, source_hash, author_id, \
          updated_by, featured_image, search_title, search_body) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13, $14, $15) \
          ON CONFLICT DO NOTHING RETURNING id";
+    const TAKEN: &str = "SELECT \
+         EXISTS (SELECT 1 FROM articles WHERE site_id = $1 AND source_hash = $2), \
+         EXISTS (SELECT 1 FROM articles WHERE site_id = $1 AND slug = $3)";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
          byline, category_id, featured_image, user_id, created_at) \
          VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)";
     let (search_title, search_body) =
         crate::search::folded_fields(new.title, new.summary, new.body);
-    with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let id: Option<i64> = sqlx::query_scalar(SQL)
-            .bind(new.site_id).bind(new.category_id).bind(new.title).bind(slug)
-            .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
-            .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
-            .bind(new.featured_image).bind(&search_title).bind(&search_body)
-            .fetch_optional(&mut *tx).await?;
-        if let Some(id) = id {
-            sqlx::query(REVISION)
-                .bind(id).bind(new.title).bind(new.summary).bind(new.body).bind(new.byline)
-                .bind(new.category_id).bind(new.featured_image).bind(new.author_id).bind(now)
-                .execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        super::cache::changed();
-        Ok(id)
-    })
-}
-
-/// Inserts under the title's slug, or `-2`, `-3`… when it is taken.
-/// Returns the id and slug, or `None` if the source hash already exists.
-pub async fn insert(
-    db: &Db,
-    new: &NewArticle<'_>,
-    base_slug: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Option<(i64, String)>> {
-    for n in 1.. {
+    let mut n = 1;
+    let (id, slug) = loop {
         let slug = if n == 1 {
             base_slug.to_owned()
         } else {
             format!("{base_slug}-{n}")
         };
-        if let Some(id) = try_insert(db, new, &slug, now).await? {
-            return Ok(Some((id, slug)));
+        let id: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(SQL)
+            .bind(new.site_id).bind(new.category_id).bind(new.title).bind(&slug)
+            .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
+            .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
+            .bind(new.featured_image).bind(&search_title).bind(&search_body)
+            .fetch_optional(&mut *conn).await)?;
+        if let Some(id) = id {
+            break (id, slug);
         }
-        if let Some(hash) = new.source_hash
-            && find_by_source_hash(db, new.site_id, hash).await?.is_some()
-        {
+        // Refused: by the source hash (imported before), or by the slug.
+        let (known_source, slug_taken): (bool, bool) = with_tx!(tx, conn => sqlx::query_as(TAKEN)
+            .bind(new.site_id).bind(new.source_hash).bind(&slug)
+            .fetch_one(&mut *conn).await)?;
+        if known_source && new.source_hash.is_some() {
             return Ok(None);
         }
-    }
-    unreachable!("the slug loop only ends by returning")
+        if !slug_taken {
+            // Neither: a conflict this loop cannot resolve.
+            return Err(sqlx::Error::Protocol(format!(
+                "article insert refused for slug {slug:?} without a known cause"
+            )));
+        }
+        n += 1;
+    };
+    with_tx!(tx, conn => sqlx::query(REVISION)
+        .bind(id).bind(new.title).bind(new.summary).bind(new.body).bind(new.byline)
+        .bind(new.category_id).bind(new.featured_image).bind(new.author_id).bind(now)
+        .execute(&mut *conn).await.map(|_| ()))?;
+    tx.content_changed();
+    Ok(Some((id, slug)))
 }
 
 /// The slug of the article imported from a source with this hash.
@@ -247,7 +246,7 @@ pub struct Editable {
     pub summary: String,
     pub body: String,
     pub byline: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -259,8 +258,21 @@ pub struct Editable {
 }
 
 impl Editable {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
+    /// Published with a time that has come: readers see it.
+    pub fn is_public(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published && self.published_at.is_some_and(|p| p <= now)
+    }
+
+    /// The content as it is now.
+    pub fn content(&self) -> Content {
+        Content {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            byline: self.byline.clone(),
+            category_id: self.category_id,
+            featured_image: self.featured_image.clone(),
+        }
     }
 }
 
@@ -279,7 +291,7 @@ pub struct AdminListed {
     pub id: i64,
     pub title: String,
     pub slug: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -340,16 +352,18 @@ pub struct Change {
     pub review_comment: Option<String>,
 }
 
-/// Applies a change if the article is still at `expected_version`, in one
-/// transaction; a content change also records a revision. Returns the new
-/// version, or `None` when someone else saved first (nothing is changed).
+/// Applies a change if the article is still at `expected_version`; a
+/// content change also records a revision. Returns the new version, or
+/// `None` when someone else saved first (the caller then drops the
+/// transaction, so nothing is changed).
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
-    db: &Db,
+    tx: &mut Tx,
     site_id: i64,
     id: i64,
     expected_version: i64,
     change: &Change,
-    user_id: i64,
+    user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     const CONTENT: &str = "UPDATE articles SET title = $1, summary = $2, body = $3, byline = $4, \
@@ -362,36 +376,29 @@ pub async fn apply(
     const STATUS: &str = "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), \
          review_comment = COALESCE($3, review_comment), updated_at = $4, updated_by = $5, \
          version = version + 1 WHERE site_id = $6 AND id = $7 AND version = $8 RETURNING version";
-    let search = match &change.content {
-        Some(c) => crate::search::folded_fields(&c.title, &c.summary, &c.body),
-        None => Default::default(),
-    };
-    with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let mut version = expected_version;
-        if let Some(c) = &change.content {
-            let updated: Option<i64> = sqlx::query_scalar(CONTENT)
-                .bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline).bind(c.category_id)
-                .bind(&c.featured_image).bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
-                .bind(&search.0).bind(&search.1)
-                .fetch_optional(&mut *tx).await?;
-            let Some(v) = updated else { return Ok(None) };
-            version = v;
-            sqlx::query(REVISION)
-                .bind(id).bind(version).bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline)
-                .bind(c.category_id).bind(&c.featured_image).bind(user_id).bind(now)
-                .execute(&mut *tx).await?;
-        }
-        if let Some(status) = change.status {
-            let updated: Option<i64> = sqlx::query_scalar(STATUS)
-                .bind(status.as_str()).bind(change.published_at).bind(change.review_comment.as_deref())
-                .bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
-                .fetch_optional(&mut *tx).await?;
-            let Some(v) = updated else { return Ok(None) };
-            version = v;
-        }
-        tx.commit().await?;
-        super::cache::changed();
-        Ok(Some(version))
-    })
+    let mut version = expected_version;
+    if let Some(c) = &change.content {
+        let search = crate::search::folded_fields(&c.title, &c.summary, &c.body);
+        let updated: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(CONTENT)
+            .bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline).bind(c.category_id)
+            .bind(&c.featured_image).bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
+            .bind(&search.0).bind(&search.1)
+            .fetch_optional(&mut *conn).await)?;
+        let Some(v) = updated else { return Ok(None) };
+        version = v;
+        with_tx!(tx, conn => sqlx::query(REVISION)
+            .bind(id).bind(version).bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline)
+            .bind(c.category_id).bind(&c.featured_image).bind(user_id).bind(now)
+            .execute(&mut *conn).await.map(|_| ()))?;
+    }
+    if let Some(status) = change.status {
+        let updated: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(STATUS)
+            .bind(status.as_str()).bind(change.published_at).bind(change.review_comment.as_deref())
+            .bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
+            .fetch_optional(&mut *conn).await)?;
+        let Some(v) = updated else { return Ok(None) };
+        version = v;
+    }
+    tx.content_changed();
+    Ok(Some(version))
 }

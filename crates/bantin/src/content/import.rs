@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::audit;
 use crate::content::article::{self, NewArticle, Status};
 use crate::content::html::paragraphs_to_html;
 use crate::content::text;
@@ -205,7 +206,8 @@ pub enum ImportError {
 }
 
 /// Imports one file as a published article of `category_id`. A rejected
-/// file stores nothing (the article is one INSERT).
+/// file stores nothing (the article, its revision and its audit entry are
+/// one transaction).
 pub async fn import_file(
     db: &Db,
     site: &Site,
@@ -256,10 +258,23 @@ pub async fn store(
         published_at: Some(now),
         source_hash: Some(&hash),
     };
-    match article::insert(db, &new, &vntext::slugify(&page.title), now).await? {
-        Some((_, slug)) => Ok(imported(&slug, true)),
+    let mut tx = db.begin().await?;
+    match article::insert(&mut tx, &new, &vntext::slugify(&page.title), now).await? {
+        Some((id, slug)) => {
+            let entry = audit::Record {
+                site_id,
+                user_id: None,
+                action: audit::Action::ArticleImport,
+                target: &format!("#{id}"),
+                detail: &page.title,
+            };
+            audit::record(&mut tx, entry, now).await?;
+            tx.commit().await?;
+            Ok(imported(&slug, true))
+        }
         // Imported before (or concurrently by someone else).
         None => {
+            drop(tx);
             let slug = article::find_by_source_hash(db, site_id, &hash).await?;
             Ok(imported(&slug.unwrap_or_default(), false))
         }

@@ -2,11 +2,11 @@
 //! or WebP, within size and pixel limits), re-encoded — which drops EXIF,
 //! GPS and every other metadata — and stored under a generated name with
 //! smaller variants for article pages and lists. A rejected file stores
-//! nothing; files are written before the database row and removed again if
-//! the row cannot be written.
+//! nothing; files are written before the database row (in the transaction
+//! of the action that uploads them) and removed again if it fails.
 
 use std::io::Cursor;
-use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use image::codecs::jpeg::JpegEncoder;
@@ -17,8 +17,9 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use sqlx::FromRow;
 
 use crate::accounts::secret::random_hex;
-use crate::db::Db;
-use crate::with_db;
+use crate::audit;
+use crate::db::{Db, Tx};
+use crate::{with_db, with_tx};
 
 /// Widths of the smaller copies: the article page, and lists.
 pub const VARIANT_WIDTHS: [u32; 2] = [1200, 400];
@@ -173,26 +174,125 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
-/// Verifies, re-encodes and stores an upload.
-#[allow(clippy::too_many_arguments)]
-pub async fn store(
-    db: &Db,
-    media_dir: &Path,
-    site_id: i64,
-    user_id: i64,
-    original_name: &str,
-    bytes: Vec<u8>,
-    max_bytes: u64,
-    now: DateTime<Utc>,
-) -> Result<Image, StoreError> {
-    let size = bytes.len() as i64;
+/// Where a site's images are kept, and how large an upload may be.
+#[derive(Clone, Debug)]
+pub struct Library {
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+/// An upload as it arrived: its file name and bytes.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An upload that passed every check, decoded and re-encoded, not stored.
+pub struct Checked {
+    pub original: String,
+    pub size: i64,
+    pub processed: Processed,
+}
+
+impl Checked {
+    /// The image (its 1200 px variant, or itself) as a `data:` URL, for a
+    /// preview that must not store anything.
+    pub fn data_url(&self) -> String {
+        let p = &self.processed;
+        let bytes = p
+            .files
+            .iter()
+            .find(|(w, _)| *w == Some(VARIANT_WIDTHS[0]))
+            .or_else(|| p.files.first())
+            .map_or(&[][..], |(_, b)| b.as_slice());
+        let mime = match p.ext {
+            "jpg" => "image/jpeg",
+            "png" => "image/png",
+            _ => "image/webp",
+        };
+        format!("data:{mime};base64,{}", base64(bytes))
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Verifies and re-encodes an upload on a blocking thread; stores nothing.
+pub async fn check(upload: Upload, max_bytes: u64) -> Result<Checked, StoreError> {
+    let size = upload.bytes.len() as i64;
+    let bytes = upload.bytes;
     let processed = tokio::task::spawn_blocking(move || process(&bytes, max_bytes))
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))??;
+    Ok(Checked {
+        original: vntext::normalize(&upload.file_name)
+            .chars()
+            .take(200)
+            .collect(),
+        size,
+        processed,
+    })
+}
+
+/// An image's files on disk, removed again when dropped unless the
+/// transaction that records them committed ([`Written::keep`]).
+pub struct Written {
+    paths: Vec<PathBuf>,
+    kept: bool,
+}
+
+impl Written {
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        if !self.kept {
+            for p in &self.paths {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+/// Writes a checked image's files under a new name and records it in the
+/// transaction (with its audit entry). The files go when the returned
+/// guard is dropped without [`Written::keep`] (the transaction failed).
+pub async fn store(
+    tx: &mut Tx,
+    library: &Library,
+    site_id: i64,
+    user_id: Option<i64>,
+    checked: &Checked,
+    now: DateTime<Utc>,
+) -> Result<(Image, Written), StoreError> {
+    let processed = &checked.processed;
     let name = random_hex(16);
-    let mut written = Vec::new();
+    tokio::fs::create_dir_all(&library.dir).await?;
+    let mut written = Written {
+        paths: Vec::new(),
+        kept: false,
+    };
     for (width, data) in &processed.files {
-        let path = media_dir.join(file_name(&name, *width, processed.ext));
+        let path = library.dir.join(file_name(&name, *width, processed.ext));
         let tmp = path.with_extension("tmp");
         let result = async {
             tokio::fs::write(&tmp, data).await?;
@@ -201,42 +301,59 @@ pub async fn store(
         .await;
         if let Err(e) = result {
             let _ = tokio::fs::remove_file(&tmp).await;
-            remove_all(&written).await;
             return Err(e.into());
         }
-        written.push(path);
+        written.paths.push(path);
     }
-    let original: String = vntext::normalize(original_name).chars().take(200).collect();
     const SQL: &str = "INSERT INTO images (site_id, name, ext, original, width, height, bytes, uploaded_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
-    let inserted: sqlx::Result<i64> = with_db!(db, pool => sqlx::query_scalar(SQL)
-        .bind(site_id).bind(&name).bind(processed.ext).bind(&original)
-        .bind(i64::from(processed.width)).bind(i64::from(processed.height)).bind(size).bind(user_id).bind(now)
-        .fetch_one(pool).await);
+    let id: i64 = with_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(site_id).bind(&name).bind(processed.ext).bind(&checked.original)
+        .bind(i64::from(processed.width)).bind(i64::from(processed.height)).bind(checked.size)
+        .bind(user_id).bind(now)
+        .fetch_one(&mut *conn).await)?;
+    let image = Image {
+        id,
+        name,
+        ext: processed.ext.to_owned(),
+        original: checked.original.clone(),
+        width: i64::from(processed.width),
+        height: i64::from(processed.height),
+        bytes: checked.size,
+        created_at: now,
+    };
+    audit::record(
+        tx,
+        audit::Record {
+            site_id,
+            user_id,
+            action: audit::Action::ImageUpload,
+            target: &image.url(),
+            detail: &image.original,
+        },
+        now,
+    )
+    .await?;
     // A featured image may name this file before it existed.
-    super::cache::changed();
-    match inserted {
-        Ok(id) => Ok(Image {
-            id,
-            name,
-            ext: processed.ext.to_owned(),
-            original,
-            width: i64::from(processed.width),
-            height: i64::from(processed.height),
-            bytes: size,
-            created_at: now,
-        }),
-        Err(e) => {
-            remove_all(&written).await;
-            Err(e.into())
-        }
-    }
+    tx.content_changed();
+    Ok((image, written))
 }
 
-async fn remove_all(paths: &[std::path::PathBuf]) {
-    for p in paths {
-        let _ = tokio::fs::remove_file(p).await;
-    }
+/// An upload to the library: checked, stored and audited, or nothing.
+pub async fn upload(
+    db: &Db,
+    library: &Library,
+    site_id: i64,
+    user_id: Option<i64>,
+    upload: Upload,
+    now: DateTime<Utc>,
+) -> Result<Image, StoreError> {
+    let checked = check(upload, library.max_bytes).await?;
+    let mut tx = db.begin().await?;
+    let (image, written) = store(&mut tx, library, site_id, user_id, &checked, now).await?;
+    tx.commit().await?;
+    written.keep();
+    Ok(image)
 }
 
 pub async fn list(db: &Db, site_id: i64, limit: i64) -> sqlx::Result<Vec<Image>> {
@@ -304,6 +421,15 @@ mod tests {
             process(&png(50, 50), 10).err(),
             Some(Rejection::TooLarge(0))
         );
+    }
+
+    #[test]
+    fn base64_as_rfc_4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod cache;
 pub mod category;
+pub mod editorial;
 pub mod html;
 pub mod import;
 pub mod media;

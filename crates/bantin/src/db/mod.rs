@@ -2,7 +2,8 @@
 //!
 //! Domain modules write their SQL once, in the dialect both databases share
 //! (`$1` placeholders, `ON CONFLICT`, `RETURNING`), and run it through
-//! [`with_db!`], which compiles the same query for each backend. Dialect
+//! [`with_db!`] (reads, on the pool) or [`with_tx!`] (writes, inside a
+//! [`Tx`]), which compile the same query for each backend. Dialect
 //! differences live in the migrations, one folder per backend.
 
 mod migrations;
@@ -36,35 +37,108 @@ macro_rules! with_db {
     };
 }
 
-/// Starting a transaction that writes. On SQLite it is `BEGIN IMMEDIATE`:
-/// a deferred transaction that must become a writer after another
-/// connection committed fails at once with "database is locked" instead of
-/// waiting its turn; an immediate one waits (busy timeout) from the start.
-pub trait BeginWrite {
-    type Database: sqlx::Database;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Database>>> + Send;
+/// A write transaction on either database. Domain functions that change
+/// something take `&mut Tx`, so that one transaction spans every row of an
+/// action (an article, its revision and its audit entry) and a failure
+/// anywhere leaves nothing behind.
+///
+/// On SQLite it starts with `BEGIN IMMEDIATE`: a deferred transaction that
+/// must become a writer after another connection committed fails at once
+/// with "database is locked" instead of waiting its turn; an immediate one
+/// waits (busy timeout) from the start.
+pub struct Tx {
+    conn: TxConn,
+    content_changed: bool,
 }
 
-impl BeginWrite for SqlitePool {
-    type Database = sqlx::Sqlite;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>>> + Send
-    {
-        self.begin_with("BEGIN IMMEDIATE")
+/// The concrete transaction; reach it through [`with_tx!`].
+pub enum TxConn {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    /// The transaction itself, for [`with_tx!`].
+    pub fn conn(&mut self) -> &mut TxConn {
+        &mut self.conn
+    }
+
+    /// Says that public content changes with this transaction: cached
+    /// public reads are dropped when it commits.
+    pub fn content_changed(&mut self) {
+        self.content_changed = true;
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
+        }
+        if self.content_changed {
+            crate::content::cache::changed();
+        }
+        Ok(())
     }
 }
 
-impl BeginWrite for PgPool {
-    type Database = sqlx::Postgres;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>>> + Send
-    {
-        self.begin()
-    }
+/// Runs `$body` with `$conn` bound to the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`), so the same sqlx query
+/// compiles once per backend; use it as `&mut *$conn`.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx.conn() {
+            $crate::db::TxConn::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::db::TxConn::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Lets an enum stored as text (`'draft'`, `'admin'`…) be read straight
+/// into its type: an unknown value is a decoding error, never a silent
+/// default. The enum needs `parse(&str) -> Option<Self>` and `as_str()`.
+#[macro_export]
+macro_rules! text_column {
+    ($ty:ty) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $ty
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $ty
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                <$ty>::parse(text).ok_or_else(|| {
+                    format!(concat!("unknown ", stringify!($ty), " {:?}"), text).into()
+                })
+            }
+        }
+    };
 }
 
 /// The backend a URL names.
@@ -171,6 +245,18 @@ impl Db {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Starts a write transaction (see [`Tx`]).
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        let conn = match self {
+            Db::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            content_changed: false,
+        })
     }
 
     /// Applies every pending migration of this backend.

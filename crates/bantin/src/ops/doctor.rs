@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, Options};
 use crate::db::{self, Backend, Db};
 use crate::with_db;
 
@@ -56,8 +56,8 @@ impl Finding {
 }
 
 /// Every check, in order. A configuration that cannot be read stops there.
-pub async fn run(overrides: Overrides) -> Vec<Finding> {
-    let config = match Config::resolve(overrides) {
+pub async fn run(given: Options, config_file: Option<&Path>) -> Vec<Finding> {
+    let config = match Config::resolve(given, config_file) {
         Ok(c) => c,
         Err(e) => return vec![Finding::problem(format!("cấu hình không đọc được: {e:#}"))],
     };

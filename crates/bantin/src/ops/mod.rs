@@ -1,6 +1,5 @@
-//! Running bantin unattended: backups and restores, the health check an
-//! operator runs by hand (`doctor`), and the metrics a monitor scrapes.
+//! Running bantin unattended: backups and restores, and the health check an
+//! operator runs by hand (`doctor`). Metrics are in `crate::metrics`.
 
 pub mod backup;
 pub mod doctor;
-pub mod metrics;

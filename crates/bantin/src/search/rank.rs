@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::query::Query;
 use crate::content::html::escape;
+use crate::content::text::{chars_ahead, chars_back};
 
 /// What ranking looks at, per candidate.
 pub struct Candidate<'a> {
@@ -318,18 +319,11 @@ pub fn snippet(query: &Query, text: &str) -> String {
         .collect();
     let first = hits.first().map_or(0, |h| h.0);
     // Start a little before the first match, on a word boundary.
-    let mut start = text[..first]
-        .char_indices()
-        .rev()
-        .nth(60)
-        .map_or(0, |(i, _)| i);
+    let mut start = chars_back(text, first, 60);
     if start > 0 {
         start = text[start..].find(' ').map_or(start, |sp| start + sp + 1);
     }
-    let mut end = text[start..]
-        .char_indices()
-        .nth(SNIPPET_CHARS)
-        .map_or(text.len(), |(i, _)| start + i);
+    let mut end = chars_ahead(text, start, SNIPPET_CHARS);
     if end < text.len() {
         end = text[..end]
             .rfind(' ')

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::query::Query;
-use crate::db::{BeginWrite, Db};
-use crate::with_db;
+use crate::db::Db;
+use crate::{with_db, with_tx};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct Hit {
@@ -179,14 +179,12 @@ pub async fn reindex(db: &Db, only_missing: bool) -> sqlx::Result<u64> {
         let Some(end) = rows.last().map(|r| r.id) else {
             break;
         };
-        with_db!(db, pool => {
-            let mut tx = pool.begin_write().await?;
-            for r in &rows {
-                let (title, body) = super::folded_fields(&r.title, &r.summary, &r.body);
-                sqlx::query(UPDATE).bind(title).bind(body).bind(r.id).execute(&mut *tx).await?;
-            }
-            tx.commit().await
-        })?;
+        let mut tx = db.begin().await?;
+        for r in &rows {
+            let (title, body) = super::folded_fields(&r.title, &r.summary, &r.body);
+            with_tx!(tx, conn => sqlx::query(UPDATE).bind(title).bind(body).bind(r.id).execute(&mut *conn).await.map(|_| ()))?;
+        }
+        tx.commit().await?;
         written += rows.len() as u64;
         last = end;
     }

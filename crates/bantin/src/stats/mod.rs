@@ -1,14 +1,25 @@
-//! Visitor statistics, as PRODUCT.md defines them ("Thống kê truy cập").
+//! Visitor statistics ("Thống kê truy cập"). The definitions:
 //!
-//! - [`count`]: the middleware where a visit is counted (public pages only);
-//! - [`visitor`]: who is a person, and the keyed hash that stands for them;
-//! - this module: per-server batching in memory, flushed to the database
-//!   at least every second and on shutdown, and the reports;
-//! - [`store`]: the SQL.
+//! - a *countable view* is a successful (200) GET of a public page by a
+//!   person: not a bot (a maintained list, or no user-agent), not a
+//!   prefetch, not a logged-in staff member (`web::middleware::visits`
+//!   decides, with [`visitor::is_human_view`]); static files, feeds, the
+//!   API, admin pages, errors and HEAD requests never count;
+//! - a *visitor* is a keyed hash of the day's random salt, the site, the
+//!   client address (IPv6: its /64) and the user-agent ([`visitor::key`]);
+//!   salts and per-visitor rows are deleted after 48 hours, and no address
+//!   is stored;
+//! - *Hôm nay*: distinct visitors since 00:00 local time; *Trong tuần*: the
+//!   sum of each day's visitors since Monday 00:00; *Tất cả*: the sum of
+//!   all days plus the site's starting total; *Đang online*: distinct
+//!   visitors with a view in the last [`ONLINE_WINDOW`].
 //!
 //! Days and weeks are local (Asia/Ho_Chi_Minh); weeks start on Monday.
+//! This module batches views per server in memory and writes them at least
+//! every second and on shutdown, in one transaction in which the
+//! database's unique key decides who is new, so counts are exact on one
+//! server or many; [`store`] holds the SQL.
 
-pub mod count;
 pub mod store;
 pub mod visitor;
 
@@ -128,7 +139,7 @@ pub struct Stats {
     snapshots: std::sync::atomic::AtomicU64,
     flush_lock: tokio::sync::Mutex<()>,
     /// How long writing a batch takes (for /metrics).
-    pub flush_timing: crate::ops::metrics::Histogram,
+    pub flush_timing: crate::metrics::Histogram,
     /// Batches that could not be written (kept, retried).
     pub flush_failures: std::sync::atomic::AtomicU64,
     last_purge: Mutex<Option<NaiveDate>>,

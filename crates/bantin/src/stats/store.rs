@@ -7,8 +7,8 @@ use sqlx::FromRow;
 
 use super::Batch;
 use crate::accounts::secret::random_hex;
-use crate::db::{BeginWrite, Db};
-use crate::with_db;
+use crate::db::Db;
+use crate::{with_db, with_tx};
 
 /// The day's salt, created by whichever server needs it first.
 pub async fn salt(
@@ -45,8 +45,8 @@ pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
          SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
          ON CONFLICT (article_id, day) DO UPDATE SET views = stats_article_daily.views + excluded.views";
 
-    with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+    let mut tx = db.begin().await?;
+    with_tx!(tx, conn => {
         // (day, hour) → (new visitors, page views)
         let mut hours: BTreeMap<(NaiveDate, i64), (i64, i64)> = BTreeMap::new();
         for ((day, hour), views) in &batch.views {
@@ -55,32 +55,32 @@ pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
         for ((day, key), v) in &batch.visitors {
             let inserted: Option<i64> = sqlx::query_scalar(INSERT_VISITOR)
                 .bind(site_id).bind(*day).bind(key).bind(v.first).bind(v.last).bind(v.views)
-                .fetch_optional(&mut *tx).await?;
+                .fetch_optional(&mut *conn).await?;
             if inserted.is_some() {
                 hours.entry((*day, v.first_hour)).or_default().0 += 1;
             } else {
                 sqlx::query(UPDATE_VISITOR)
                     .bind(v.last).bind(v.views).bind(site_id).bind(*day).bind(key)
-                    .execute(&mut *tx).await?;
+                    .execute(&mut *conn).await?;
             }
         }
         let mut days: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
         for ((day, hour), (visitors, views)) in &hours {
             sqlx::query(HOURLY).bind(site_id).bind(*day).bind(*hour).bind(*visitors).bind(*views)
-                .execute(&mut *tx).await?;
+                .execute(&mut *conn).await?;
             let d = days.entry(*day).or_default();
             d.0 += visitors;
             d.1 += views;
         }
         for (day, (visitors, views)) in &days {
             sqlx::query(DAILY).bind(site_id).bind(*day).bind(*visitors).bind(*views)
-                .execute(&mut *tx).await?;
+                .execute(&mut *conn).await?;
         }
         for ((article, day), views) in &batch.articles {
-            sqlx::query(ARTICLE).bind(*article).bind(*day).bind(*views).execute(&mut *tx).await?;
+            sqlx::query(ARTICLE).bind(*article).bind(*day).bind(*views).execute(&mut *conn).await?;
         }
-        tx.commit().await
-    })
+    });
+    tx.commit().await
 }
 
 /// The widget's numbers, before the starting total is added.

@@ -4,8 +4,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{LazyLock, Mutex};
 
-use axum::http::HeaderMap;
-use axum::http::header::USER_AGENT;
 use sha2::{Digest, Sha256};
 
 static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
@@ -42,29 +40,22 @@ fn is_bot(ua: &str) -> bool {
     bot
 }
 
+/// Headers by which browsers mark a request that a person may never see
+/// (a prefetch, a prerender, a link preview).
+pub const PURPOSE_HEADERS: [&str; 4] = ["sec-purpose", "purpose", "x-purpose", "x-moz"];
+
 /// Whether a request comes from a person's browser loading a page: not a
-/// bot (a maintained list, or no user-agent at all) and not a prefetch or
-/// prerender the person may never see.
-pub fn is_human_view(headers: &HeaderMap) -> bool {
-    let ua = headers
-        .get(USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim();
+/// bot (a maintained list, or no user-agent at all) and not a prefetch,
+/// prerender or preview, as said by the values of [`PURPOSE_HEADERS`].
+pub fn is_human_view<'a>(user_agent: &str, purposes: impl IntoIterator<Item = &'a str>) -> bool {
+    let ua = user_agent.trim();
     if ua.is_empty() || is_bot(ua) {
         return false;
     }
-    let says = |name: &str, what: &str| {
-        headers.get_all(name).iter().any(|v| {
-            v.to_str()
-                .is_ok_and(|v| v.to_ascii_lowercase().contains(what))
-        })
-    };
-    !(says("sec-purpose", "prefetch")
-        || says("sec-purpose", "prerender")
-        || says("purpose", "prefetch")
-        || says("x-purpose", "preview")
-        || says("x-moz", "prefetch"))
+    !purposes.into_iter().any(|v| {
+        let v = v.to_ascii_lowercase();
+        v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
+    })
 }
 
 /// The part of an address that identifies a visitor: the whole IPv4
@@ -96,38 +87,23 @@ pub fn key(salt: &str, site_id: i64, ip: IpAddr, user_agent: &str) -> String {
 mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(*k, v.parse().unwrap());
-        }
-        h
-    }
-
     const PHONE: &str = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
 
     #[test]
     fn people_bots_and_prefetches() {
-        assert!(is_human_view(&headers(&[("user-agent", PHONE)])));
-        assert!(!is_human_view(&headers(&[])));
-        assert!(!is_human_view(&headers(&[("user-agent", "  ")])));
-        assert!(!is_human_view(&headers(&[(
-            "user-agent",
-            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-        )])));
-        assert!(!is_human_view(&headers(&[(
-            "user-agent",
-            "facebookexternalhit/1.1"
-        )])));
-        assert!(!is_human_view(&headers(&[("user-agent", "curl/8.5.0")])));
-        assert!(!is_human_view(&headers(&[
-            ("user-agent", PHONE),
-            ("sec-purpose", "prefetch;prerender")
-        ])));
-        assert!(!is_human_view(&headers(&[
-            ("user-agent", PHONE),
-            ("purpose", "prefetch")
-        ])));
+        assert!(is_human_view(PHONE, []));
+        assert!(!is_human_view("", []));
+        assert!(!is_human_view("  ", []));
+        assert!(!is_human_view(
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            []
+        ));
+        assert!(!is_human_view("facebookexternalhit/1.1", []));
+        assert!(!is_human_view("curl/8.5.0", []));
+        assert!(!is_human_view(PHONE, ["prefetch;prerender"]));
+        assert!(!is_human_view(PHONE, ["Prefetch"]));
+        assert!(!is_human_view(PHONE, ["preview"]));
+        assert!(is_human_view(PHONE, ["navigate"]));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 
 /// `GET /api/v1/stats` → `{"online":…,"today":…,"week":…,"total":…}`, the
 /// widget's numbers. This server's latest views are written first, so the

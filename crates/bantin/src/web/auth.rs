@@ -12,12 +12,13 @@ use serde::Deserialize;
 
 use crate::accounts::session::{self, Session};
 use crate::accounts::{Role, User, csrf, password, throttle, user};
-use crate::app::AppState;
 use crate::audit;
+use crate::content::editorial;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppError;
 use crate::web::form::VForm;
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 /// A logged-in staff member.
 pub struct Staff {
@@ -27,7 +28,15 @@ pub struct Staff {
 
 impl Staff {
     pub fn role(&self) -> Role {
-        self.user.role()
+        self.user.role
+    }
+
+    /// The staff member as the actor of editorial actions.
+    pub fn actor(&self) -> editorial::Actor {
+        editorial::Actor {
+            user_id: self.user.id,
+            role: self.user.role,
+        }
     }
 
     /// Refuses (403) unless `allowed`.
@@ -54,9 +63,9 @@ impl Staff {
     }
 }
 
-async fn staff_of(parts: &Parts, state: &AppState) -> Result<Option<Staff>, AppError> {
-    let Some(token) = parts
-        .headers
+/// The logged-in staff member a request comes from, if any.
+pub async fn staff_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Staff>, AppError> {
+    let Some(token) = headers
         .get(COOKIE)
         .and_then(|v| v.to_str().ok())
         .and_then(session::token_from_cookies)
@@ -74,7 +83,7 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match staff_of(parts, state).await {
+        match staff_of(&parts.headers, state).await {
             Ok(Some(staff)) => Ok(staff),
             Ok(None) => {
                 // Inside the nested /admin router the URI is stripped of its
@@ -102,7 +111,7 @@ impl FromRequestParts<AppState> for MaybeStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        staff_of(parts, state)
+        staff_of(&parts.headers, state)
             .await
             .map(MaybeStaff)
             .map_err(IntoResponse::into_response)
@@ -225,8 +234,21 @@ pub async fn login(
     match found {
         Some(u) if password_ok && !u.disabled => {
             throttle::record_success(db, site.id, &keys).await?;
-            let created = session::create(db, site.id, u.id, now).await?;
-            audit::record(db, site.id, Some(u.id), "login", &u.username, "", now).await?;
+            let mut tx = db.begin().await?;
+            let created = session::create(&mut tx, site.id, u.id, now).await?;
+            audit::record(
+                &mut tx,
+                audit::Record {
+                    site_id: site.id,
+                    user_id: Some(u.id),
+                    action: audit::Action::Login,
+                    target: &u.username,
+                    detail: "",
+                },
+                now,
+            )
+            .await?;
+            tx.commit().await?;
             let mut headers = HeaderMap::new();
             headers.insert(
                 SET_COOKIE,
@@ -242,13 +264,15 @@ pub async fn login(
         found => {
             let delay = throttle::record_failure(db, site.id, &keys, now).await?;
             if let Some(u) = &found {
-                audit::record(
+                audit::record_alone(
                     db,
-                    site.id,
-                    Some(u.id),
-                    "login_failed",
-                    &u.username,
-                    "",
+                    audit::Record {
+                        site_id: site.id,
+                        user_id: Some(u.id),
+                        action: audit::Action::LoginFailed,
+                        target: &u.username,
+                        detail: "",
+                    },
                     now,
                 )
                 .await?;
@@ -276,17 +300,21 @@ pub async fn logout(
     VForm(form): VForm<CsrfForm>,
 ) -> Result<Response, AppError> {
     staff.check_csrf(&form.csrf)?;
-    session::delete(state.db(), &staff.session.id_hash).await?;
+    let mut tx = state.db().begin().await?;
+    session::delete(&mut tx, &staff.session.id_hash).await?;
     audit::record(
-        state.db(),
-        state.site().id,
-        Some(staff.user.id),
-        "logout",
-        &staff.user.username,
-        "",
+        &mut tx,
+        audit::Record {
+            site_id: state.site().id,
+            user_id: Some(staff.user.id),
+            action: audit::Action::Logout,
+            target: &staff.user.username,
+            detail: "",
+        },
         state.now(),
     )
     .await?;
+    tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(
         SET_COOKIE,

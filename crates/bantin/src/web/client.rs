@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use ipnet::IpNet;
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 
 pub fn resolve(
     peer: Option<IpAddr>,
@@ -34,6 +34,20 @@ pub fn resolve(
         }
     }
     Some(client)
+}
+
+/// The client's address of a request (before extraction), as [`resolve`]
+/// finds it.
+pub fn of_request<B>(request: &axum::http::Request<B>, trusted: &[IpNet]) -> Option<IpAddr> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    resolve(peer, forwarded, trusted)
 }
 
 /// The client's address as [`resolve`] finds it; `None` when the server

@@ -14,8 +14,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 
-use crate::app::AppState;
+use crate::accounts::manage;
+use crate::content::editorial;
 use crate::web::layout::Layout;
+use crate::web::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -37,6 +39,34 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
+}
+
+const NOT_ALLOWED: &str = "Bạn không có quyền thực hiện thao tác này.";
+
+impl From<editorial::Error> for AppError {
+    fn from(e: editorial::Error) -> AppError {
+        match e {
+            editorial::Error::Invalid(message) => AppError::BadRequest(message),
+            editorial::Error::Forbidden => AppError::Forbidden(NOT_ALLOWED.into()),
+            editorial::Error::NotFound => AppError::NotFound,
+            editorial::Error::Conflict(_) => AppError::Conflict(
+                "Bài viết vừa được người khác lưu. Hãy mở lại bài rồi thử lần nữa.".into(),
+            ),
+            editorial::Error::Database(e) => AppError::Database(e),
+            editorial::Error::Storage(e) => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<manage::Error> for AppError {
+    fn from(e: manage::Error) -> AppError {
+        match e {
+            manage::Error::Invalid(message) => AppError::BadRequest(message),
+            manage::Error::NotFound => AppError::NotFound,
+            manage::Error::Database(e) => AppError::Database(e),
+            manage::Error::Hashing(e) => AppError::Internal(e),
+        }
+    }
 }
 
 /// Marks a response whose body the error-page middleware writes.

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 use serde::de::DeserializeOwned;
 
 use crate::web::error::AppError;
-use crate::web::input;
+use crate::web::middleware::input;
 
 /// Like `axum::Form`, but a malformed body is a 400 in Vietnamese.
 pub struct VForm<T>(pub T);

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 
 pub async fn check(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if state.db().ping().await {

@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::content::media::is_media_file_name;
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
 pub async fn serve(
     State(state): State<AppState>,

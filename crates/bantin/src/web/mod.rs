@@ -1,4 +1,5 @@
-//! HTTP: handlers grouped by audience, and what every response shares.
+//! HTTP: the state handlers share, the router, the middleware, handlers
+//! grouped by audience, and what every response shares.
 
 pub mod admin;
 pub mod api;
@@ -8,11 +9,12 @@ pub mod client;
 pub mod error;
 pub mod form;
 pub mod health;
-pub mod input;
 pub mod layout;
 pub mod listener;
 pub mod media;
-pub mod overload;
+pub mod middleware;
+pub mod monitoring;
 pub mod params;
 pub mod public;
-pub mod security;
+pub mod router;
+pub mod state;

@@ -6,11 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 
 use super::{AdminLayout, ListQuery, date};
-use crate::app::AppState;
 use crate::audit;
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::params;
+use crate::web::state::AppState;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -52,8 +52,8 @@ pub async fn list(
             .into_iter()
             .map(|e| EntryRow {
                 date: date(e.created_at),
+                action: e.label(),
                 user: e.username.unwrap_or_else(|| "(hệ thống)".into()),
-                action: audit::describe(&e.action),
                 target: e.target,
                 detail: e.detail,
             })

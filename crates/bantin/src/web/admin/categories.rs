@@ -7,12 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AdminLayout;
-use crate::app::AppState;
-use crate::audit;
 use crate::content::category::{self, Category};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::form::VForm;
+use crate::web::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/categories.html")]
@@ -48,28 +47,26 @@ pub struct CategoryForm {
     position: String,
 }
 
-/// Name, slug (from the name when left empty) and position, checked.
-fn checked(form: &CategoryForm) -> Result<(String, String, i64), String> {
-    let name = vntext::normalize(&form.name).replace('\n', " ");
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err("Tên chuyên mục cần có từ 1 đến 100 ký tự.".into());
+impl CategoryForm {
+    fn form(self) -> category::Form {
+        category::Form {
+            name: self.name,
+            slug: self.slug,
+            position: self.position,
+        }
     }
-    let slug = vntext::slugify(if form.slug.trim().is_empty() {
-        &name
-    } else {
-        &form.slug
-    });
-    let position = match form.position.trim() {
-        "" => 0,
-        p => p
-            .parse::<i64>()
-            .map_err(|_| "Thứ tự phải là một số nguyên.".to_owned())?,
-    };
-    Ok((name, slug, position))
 }
 
-async fn refuse(state: &AppState, staff: &Staff, error: &str) -> Result<Response, AppError> {
-    Ok((StatusCode::BAD_REQUEST, page(state, staff, error).await?).into_response())
+/// The list again on a refusal, or back to it when done.
+async fn answer(
+    state: &AppState,
+    staff: &Staff,
+    done: Result<(), String>,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(()) => Ok(Redirect::to("/admin/categories").into_response()),
+        Err(e) => Ok((StatusCode::BAD_REQUEST, page(state, staff, &e).await?).into_response()),
+    }
 }
 
 pub async fn create(
@@ -79,33 +76,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let (name, slug, position) = match checked(&form) {
-        Ok(v) => v,
-        Err(e) => return refuse(&state, &staff, &e).await,
-    };
     let (db, site, now) = (state.db(), state.site(), state.now());
-    if category::create(db, site.id, &name, &slug, position, now)
-        .await?
-        .is_none()
-    {
-        return refuse(
-            &state,
-            &staff,
-            &format!("Đã có chuyên mục với đường dẫn “{slug}”."),
-        )
-        .await;
-    }
-    audit::record(
-        db,
-        site.id,
-        Some(staff.user.id),
-        "category_create",
-        &slug,
-        &name,
-        now,
-    )
-    .await?;
-    Ok(Redirect::to("/admin/categories").into_response())
+    let done = category::create(db, site.id, Some(staff.user.id), &form.form(), now).await?;
+    answer(&state, &staff, done.map(|_| ())).await
 }
 
 pub async fn update(
@@ -120,27 +93,6 @@ pub async fn update(
     category::find(db, site.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (name, slug, position) = match checked(&form) {
-        Ok(v) => v,
-        Err(e) => return refuse(&state, &staff, &e).await,
-    };
-    if !category::update(db, site.id, id, &name, &slug, position).await? {
-        return refuse(
-            &state,
-            &staff,
-            &format!("Đã có chuyên mục khác với đường dẫn “{slug}”."),
-        )
-        .await;
-    }
-    audit::record(
-        db,
-        site.id,
-        Some(staff.user.id),
-        "category_update",
-        &slug,
-        &name,
-        now,
-    )
-    .await?;
-    Ok(Redirect::to("/admin/categories").into_response())
+    let done = category::update(db, site.id, Some(staff.user.id), id, &form.form(), now).await?;
+    answer(&state, &staff, done).await
 }

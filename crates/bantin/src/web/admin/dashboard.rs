@@ -7,10 +7,10 @@ use axum::response::Html;
 
 use super::articles::{Row, rows};
 use super::{AdminLayout, ListQuery};
-use crate::app::AppState;
 use crate::content::article::{self, Status};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
 const PER_SECTION: i64 = 10;
 

@@ -8,12 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::{AdminLayout, ListQuery, date};
-use crate::app::AppState;
-use crate::audit;
 use crate::content::media::{self, Image};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::form::read_multipart;
+use crate::web::state::AppState;
 
 struct ImageRow {
     url: String,
@@ -89,32 +88,21 @@ pub async fn upload(
             .into_response());
     };
     let (db, site, now) = (state.db(), state.site(), state.now());
-    let settings = state.settings();
-    match media::store(
-        db,
-        &settings.media_dir,
-        site.id,
-        staff.user.id,
-        &name,
+    let upload = media::Upload {
+        file_name: name,
         bytes,
-        settings.max_upload_bytes,
+    };
+    match media::upload(
+        db,
+        &state.library(),
+        site.id,
+        Some(staff.user.id),
+        upload,
         now,
     )
     .await
     {
-        Ok(image) => {
-            audit::record(
-                db,
-                site.id,
-                Some(staff.user.id),
-                "image_upload",
-                &image.url(),
-                &image.original,
-                now,
-            )
-            .await?;
-            Ok(Redirect::to("/admin/media?thong-bao=da-tai-anh").into_response())
-        }
+        Ok(_) => Ok(Redirect::to("/admin/media?thong-bao=da-tai-anh").into_response()),
         Err(media::StoreError::Rejected(r)) => {
             let status = match r {
                 media::Rejection::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -15,21 +15,30 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 
-use crate::app::AppState;
 use crate::localtime;
 use crate::web::assets;
 use crate::web::auth::Staff;
+use crate::web::state::AppState;
 
 pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
-        .route("/articles", get(articles::list).post(articles::create))
-        .route("/articles/new", get(articles::new_form))
-        .route("/articles/{id}", get(articles::edit).post(articles::save))
-        .route("/articles/{id}/revisions/{rev}", get(articles::revision))
+        .route(
+            "/articles",
+            get(articles::list::list).post(articles::save::create),
+        )
+        .route("/articles/new", get(articles::editor::new_form))
+        .route(
+            "/articles/{id}",
+            get(articles::editor::edit).post(articles::save::save),
+        )
+        .route(
+            "/articles/{id}/revisions/{rev}",
+            get(articles::revisions::show),
+        )
         .route(
             "/articles/{id}/revisions/{rev}/restore",
-            post(articles::restore),
+            post(articles::revisions::restore),
         )
         .route(
             "/categories",

@@ -9,12 +9,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{AdminLayout, ListQuery};
-use crate::app::AppState;
-use crate::audit;
-use crate::site::{self, Settings, tone_style_value};
+use crate::site::{self, Typed};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::form::VForm;
+use crate::web::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/settings.html")]
@@ -30,30 +29,18 @@ struct Page {
     error: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    stats_start_total: String,
-    #[serde(default)]
-    tone_style: String,
+    #[serde(flatten)]
+    typed: Typed,
 }
 
 fn render(
     state: &AppState,
     staff: &Staff,
-    form: SettingsForm,
+    form: Typed,
     error: &str,
     notice: Option<&str>,
 ) -> Result<Html<String>, AppError> {
@@ -77,75 +64,13 @@ pub async fn show(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
     staff.require(staff.role().can_administer())?;
-    let s = state.site();
-    let form = SettingsForm {
-        name: s.name.clone(),
-        description: s.description.clone(),
-        address: s.address.clone(),
-        phone: s.phone.clone(),
-        email: s.email.clone(),
-        stats_start_total: s.stats_start_total.to_string(),
-        tone_style: tone_style_value(s.tone_style()).to_owned(),
-        ..SettingsForm::default()
-    };
     render(
         &state,
         &staff,
-        form,
+        Typed::of(&state.site()),
         "",
         query.as_ref().ok().and_then(|q| q.notice.as_deref()),
     )
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    vntext::normalize(s)
-        .replace('\n', " ")
-        .chars()
-        .take(max)
-        .collect()
-}
-
-fn checked(form: &SettingsForm) -> Result<Settings, &'static str> {
-    let name = one_line(&form.name, 200);
-    if name.is_empty() {
-        return Err("Tên trang không được để trống.");
-    }
-    let email = form.email.trim().to_owned();
-    if !email.is_empty()
-        && (!email.contains('@') || email.contains(char::is_whitespace) || email.len() > 200)
-    {
-        return Err("Địa chỉ thư điện tử không hợp lệ.");
-    }
-    let phone = one_line(&form.phone, 50);
-    if !phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +().-".contains(c))
-    {
-        return Err("Số điện thoại chỉ gồm chữ số và các dấu + ( ) . -");
-    }
-    let stats_start_total = match form.stats_start_total.trim().replace('.', "") {
-        s if s.is_empty() => 0,
-        s => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .ok_or("Số lượt truy cập ban đầu phải là số không âm.")?,
-    };
-    let tone_style = match form.tone_style.as_str() {
-        "old" => Some(vntext::ToneStyle::Old),
-        "new" => Some(vntext::ToneStyle::New),
-        "author" | "" => None,
-        _ => return Err("Kiểu bỏ dấu không hợp lệ."),
-    };
-    Ok(Settings {
-        name,
-        description: one_line(&form.description, 500),
-        address: one_line(&form.address, 300),
-        phone,
-        email,
-        stats_start_total,
-        tone_style,
-    })
 }
 
 pub async fn save(
@@ -155,28 +80,19 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let settings = match checked(&form) {
+    let typed = form.typed;
+    let settings = match site::checked(&typed) {
         Ok(s) => s,
         Err(e) => {
             return Ok((
                 StatusCode::BAD_REQUEST,
-                render(&state, &staff, form, e, None)?,
+                render(&state, &staff, typed, e, None)?,
             )
                 .into_response());
         }
     };
     let (db, site, now) = (state.db(), state.site(), state.now());
-    site::update(db, site.id, &settings, now).await?;
+    site::update(db, site.id, Some(staff.user.id), &settings, now).await?;
     state.reload_site().await?;
-    audit::record(
-        db,
-        site.id,
-        Some(staff.user.id),
-        "settings_update",
-        "",
-        &settings.name,
-        now,
-    )
-    .await?;
     Ok(Redirect::to("/admin/settings?thong-bao=da-luu").into_response())
 }

@@ -8,12 +8,12 @@ use axum::response::Html;
 use chrono::Duration;
 
 use super::AdminLayout;
-use crate::app::AppState;
 use crate::content::import::public_path;
 use crate::stats::{self, store};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::layout::format_count;
+use crate::web::state::AppState;
 
 const DAYS: i64 = 30;
 

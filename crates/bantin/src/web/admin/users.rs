@@ -7,12 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{AdminLayout, date};
-use crate::accounts::{Role, password, session, user};
-use crate::app::AppState;
-use crate::audit;
+use crate::accounts::{Role, manage, user};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
 use crate::web::form::VForm;
+use crate::web::state::AppState;
 
 struct UserRow {
     id: i64,
@@ -46,7 +45,7 @@ async fn page(
         users: users
             .into_iter()
             .map(|u| UserRow {
-                role: u.role().as_str(),
+                role: u.role.as_str(),
                 created: date(u.created_at),
                 id: u.id,
                 username: u.username,
@@ -95,53 +94,26 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let Some(username) = user::normalize_username(&form.username) else {
-        return refuse(&state, &staff, "Tên đăng nhập cần 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.").await;
-    };
     let Some(role) = Role::parse(&form.role) else {
         return refuse(&state, &staff, "Vai trò không hợp lệ.").await;
     };
-    let display_name = match vntext::normalize(&form.display_name).replace('\n', " ") {
-        n if n.is_empty() => username.clone(),
-        n => n.chars().take(100).collect(),
+    let new = manage::NewAccount {
+        username: &form.username,
+        display_name: &form.display_name,
+        role,
+        password: (!form.password.is_empty()).then(|| form.password.clone()),
     };
-    let (password, generated) = if form.password.is_empty() {
-        (password::generate(), true)
-    } else {
-        (form.password.clone(), false)
-    };
-    if let Some(problem) = password::policy_problem(&password, &username) {
-        return refuse(&state, &staff, &problem).await;
-    }
-    let hash = password::hash(password.clone()).await?;
     let (db, site, now) = (state.db(), state.site(), state.now());
-    if user::insert(db, site.id, &username, &display_name, &hash, role, now)
-        .await?
-        .is_none()
-    {
-        return refuse(
-            &state,
-            &staff,
-            &format!("Tên đăng nhập “{username}” đã có người dùng."),
-        )
-        .await;
+    match manage::create(db, site.id, Some(staff.user.id), new, now).await {
+        Ok(created) => match created.generated_password {
+            Some(password) => Ok(page(&state, &staff, "", Some((created.username, password)))
+                .await?
+                .into_response()),
+            None => Ok(Redirect::to("/admin/users").into_response()),
+        },
+        Err(manage::Error::Invalid(e)) => refuse(&state, &staff, &e).await,
+        Err(e) => Err(e.into()),
     }
-    audit::record(
-        db,
-        site.id,
-        Some(staff.user.id),
-        "user_create",
-        &username,
-        role.as_str(),
-        now,
-    )
-    .await?;
-    if generated {
-        return Ok(page(&state, &staff, "", Some((username, password)))
-            .await?
-            .into_response());
-    }
-    Ok(Redirect::to("/admin/users").into_response())
 }
 
 #[derive(Deserialize)]
@@ -173,56 +145,15 @@ pub async fn update(
     let Some(role) = Role::parse(&form.role) else {
         return refuse(&state, &staff, "Vai trò không hợp lệ.").await;
     };
-    let disabled = form.disabled.is_some();
-    if target.id == staff.user.id && disabled {
-        return refuse(&state, &staff, "Bạn không thể tự khoá tài khoản của mình.").await;
-    }
-    let loses_admin =
-        target.role() == Role::Admin && !target.disabled && (role != Role::Admin || disabled);
-    if loses_admin && user::count_active_admins(db, site.id).await? <= 1 {
-        return refuse(
-            &state,
-            &staff,
-            "Phải còn ít nhất một quản trị viên đang hoạt động.",
-        )
-        .await;
-    }
-    let display_name = match vntext::normalize(&form.display_name).replace('\n', " ") {
-        n if n.is_empty() => target.display_name.clone(),
-        n => n.chars().take(100).collect(),
+    let change = manage::Change {
+        display_name: Some(form.display_name),
+        role,
+        disabled: form.disabled.is_some(),
+        password: (!form.password.is_empty()).then_some(form.password),
     };
-    if !form.password.is_empty() {
-        if let Some(problem) = password::policy_problem(&form.password, &target.username) {
-            return refuse(&state, &staff, &problem).await;
-        }
-        let hash = password::hash(form.password.clone()).await?;
-        user::set_password(db, target.id, &hash, now).await?;
-        session::delete_for_user(db, target.id).await?;
-        audit::record(
-            db,
-            site.id,
-            Some(staff.user.id),
-            "user_password",
-            &target.username,
-            "",
-            now,
-        )
-        .await?;
+    match manage::update(db, site.id, Some(staff.user.id), &target, change, now).await {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(manage::Error::Invalid(e)) => refuse(&state, &staff, &e).await,
+        Err(e) => Err(e.into()),
     }
-    user::update_profile(db, target.id, &display_name, role, disabled, now).await?;
-    if disabled {
-        session::delete_for_user(db, target.id).await?;
-    }
-    let detail = format!("{}{}", role.as_str(), if disabled { ", khoá" } else { "" });
-    audit::record(
-        db,
-        site.id,
-        Some(staff.user.id),
-        "user_update",
-        &target.username,
-        &detail,
-        now,
-    )
-    .await?;
-    Ok(Redirect::to("/admin/users").into_response())
 }

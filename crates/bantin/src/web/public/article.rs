@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 
 use super::page_cache::{MARKERS, RenderedPage};
 use super::{ListItem, SIDEBAR_LATEST, items};
-use crate::app::AppState;
 use crate::localtime;
-use crate::stats::count::ArticleViewed;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav, Sidebar};
+use crate::web::middleware::visits::ArticleViewed;
+use crate::web::state::AppState;
 
 /// Slugs are at most 80 bytes, plus a `-N` suffix; anything longer is not one.
 const MAX_SLUG_BYTES: usize = 100;

@@ -7,13 +7,13 @@ use axum::http::HeaderMap;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::content::article::{self, Listed};
 use crate::content::category;
 use crate::content::html::escape;
 use crate::content::import::public_path;
 use crate::localtime;
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
 const FEED_ITEMS: i64 = 20;
 /// The sitemap protocol's limit per file.

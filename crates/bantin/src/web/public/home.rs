@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::{ListItem, items};
-use crate::app::AppState;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
+use crate::web::state::AppState;
 
 const HOME_ARTICLES: usize = 10;
 

@@ -7,13 +7,13 @@ pub mod news;
 pub mod page_cache;
 pub mod search;
 
-use crate::app::AppState;
 use crate::content::article::Listed;
 use crate::content::import::public_path;
 use crate::localtime;
-use crate::stats::count::current_visit;
 use crate::web::error::AppError;
 use crate::web::layout::{Sidebar, format_count};
+use crate::web::middleware::visits::current_visit;
+use crate::web::state::AppState;
 
 /// How many headlines the sidebar's "Tin mới" shows.
 pub const SIDEBAR_LATEST: i64 = 5;

@@ -5,11 +5,11 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
 use super::{ListItem, SIDEBAR_LATEST, items};
-use crate::app::AppState;
 use crate::content::article;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
 use crate::web::params;
+use crate::web::state::AppState;
 
 pub const PAGE_SIZE: i64 = 10;
 

@@ -7,13 +7,13 @@ use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::content::import::public_path;
 use crate::localtime;
 use crate::search::{self, Query};
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav, format_count};
 use crate::web::params;
+use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 10;
 

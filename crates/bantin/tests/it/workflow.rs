@@ -2,12 +2,10 @@
 //! publish (now or scheduled), return, unpublish, revisions, edit conflicts,
 //! sanitised bodies.
 
-mod common;
-
+use crate::common::{Browser, TestApp, article_id_of};
 use axum::http::StatusCode;
 use bantin::accounts::Role;
 use chrono::Duration;
-use common::{Browser, TestApp, article_id_of};
 
 const BODY: &str = "Sáng nay ,  Ban chỉ huy quân sự xã tổ chức huấn luyện dân quân.\nBuổi huấn luyện có 45 chiến sĩ tham gia.";
 
@@ -48,7 +46,7 @@ async fn act(
     id: i64,
     action: &str,
     extra: &[(&str, &str)],
-) -> common::TestResponse {
+) -> crate::common::TestResponse {
     let page = app.get_as(&format!("/admin/articles/{id}"), b).await;
     let field = |name: &str| -> String {
         let marker = format!("name=\"{name}\" value=\"");

@@ -1,11 +1,9 @@
 //! Image uploads: verified, stripped of metadata, resized, served; anything
 //! else refused with nothing stored.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use bantin::accounts::Role;
-use common::TestApp;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, Rgb, RgbImage};
 
@@ -104,7 +102,7 @@ both_databases! {
 }
 
 fn multipart_request(
-    b: &common::Browser,
+    b: &crate::common::Browser,
     field: &str,
     name: &str,
     bytes: &[u8],

@@ -11,8 +11,8 @@ use axum::http::header::RETRY_AFTER;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
 /// How long a request may wait for a free slot. Pages take milliseconds,
 /// so a second of queue means the server is far behind.

@@ -1,17 +1,15 @@
 //! What the server does when things go wrong: a crash mid-write, slow or
 //! greedy clients, more load than it can take.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::phone;
+use crate::common::process::{self, exchange, multipart, request, serve, sigterm};
 use axum::http::StatusCode;
 use bantin::accounts::Role;
-use common::phone;
-use common::process::{self, exchange, multipart, request, serve, sigterm};
 
 fn get(address: &str, path: &str, user_agent: &str) -> Option<process::Reply> {
     exchange(
@@ -27,7 +25,7 @@ both_databases! {
         let flush = Duration::from_millis(200);
         let (mut child, address, _lines) =
             serve(&["--database-url", &url, "--stats-flush-ms", "200"]);
-        let (cookie, csrf) = process::login(&address, "bientap", common::PASSWORD);
+        let (cookie, csrf) = process::login(&address, "bientap", crate::common::PASSWORD);
 
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         // An editor publishing article after article.
@@ -125,16 +123,16 @@ both_databases! {
         let (state, router) = app.with_settings(|s| s.max_in_flight = 1).await;
         let busy = state.in_flight().acquire().await.unwrap();
         let started = Instant::now();
-        let r = common::send(&router, axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await;
+        let r = crate::common::send(&router, axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await;
         assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert!(started.elapsed() >= bantin::web::overload::QUEUE_WAIT);
+        assert!(started.elapsed() >= bantin::web::middleware::overload::QUEUE_WAIT);
         assert_eq!(r.header("retry-after"), "5");
         assert!(r.body.contains("Máy chủ đang quá tải"), "{}", r.body);
         assert!(r.header("content-security-policy").contains("default-src"));
         // A request that finds a slot within the wait is served.
         let waiter = tokio::spawn({
             let router = router.clone();
-            async move { common::send(&router, axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await.status }
+            async move { crate::common::send(&router, axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await.status }
         });
         tokio::time::sleep(Duration::from_millis(100)).await;
         drop(busy);

@@ -15,10 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header::HeaderMap};
-use bantin::app::{self, AppState, Settings};
 use bantin::clock::ManualClock;
 use bantin::content::import::{self, CapturedPage, Imported};
 use bantin::db::Db;
+use bantin::web::router;
+use bantin::web::state::{AppState, Settings};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -161,7 +162,7 @@ impl TestApp {
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
             .unwrap();
-        let router = app::router(state.clone());
+        let router = router::router(state.clone());
         TestApp {
             state,
             router,
@@ -181,7 +182,7 @@ impl TestApp {
         let state = AppState::new(self.db.clone(), Arc::new(self.clock.clone()), settings)
             .await
             .unwrap();
-        let router = app::router(state.clone());
+        let router = router::router(state.clone());
         (state, router)
     }
 
@@ -276,8 +277,9 @@ impl TestApp {
             .await
             .unwrap();
         let display = format!("Cán bộ {username}");
-        bantin::accounts::user::insert(
-            &self.db,
+        let mut tx = self.db.begin().await.unwrap();
+        let id = bantin::accounts::user::insert(
+            &mut tx,
             self.state.site().id,
             username,
             &display,
@@ -287,7 +289,9 @@ impl TestApp {
         )
         .await
         .unwrap()
-        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
     }
 
     /// Posts the login form; returns the response.

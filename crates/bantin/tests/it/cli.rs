@@ -1,13 +1,11 @@
 //! The `bantin` binary itself: import-text, migrate, configuration
 //! precedence, and serve with a clean shutdown.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::fixture;
-use common::process::{bantin, http_get, run, serve, sigterm};
+use crate::common::fixture;
+use crate::common::process::{bantin, http_get, run, serve, sigterm};
 
 both_databases! {
     async fn import_text_prints_paths_and_is_idempotent(app) {

@@ -1,11 +1,9 @@
 //! Feeds, sitemap, robots.txt and sharing metadata: valid, escaped, current.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::Duration;
-use common::TestApp;
 
 async fn add(app: &TestApp, title: &str, body: &str) -> String {
     let path = app.import_text(&format!("{title}\n\n{body}\n")).await.path;
@@ -13,7 +11,7 @@ async fn add(app: &TestApp, title: &str, body: &str) -> String {
     path
 }
 
-async fn get_host(app: &TestApp, uri: &str) -> common::TestResponse {
+async fn get_host(app: &TestApp, uri: &str) -> crate::common::TestResponse {
     app.request(
         Request::get(uri)
             .header("host", "sincheng.example")

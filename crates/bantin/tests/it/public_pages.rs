@@ -1,12 +1,10 @@
 //! Public pages through the real router: home, news list, article, errors.
 
-mod common;
-
+use crate::common::{TestApp, fixture_text};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bantin::content::import::CapturedPage;
 use chrono::Duration;
-use common::{TestApp, fixture_text};
 
 /// A generated article, `n` making title and text unique.
 fn generated(n: usize) -> CapturedPage {
@@ -166,7 +164,9 @@ both_databases! {
                 title: slug, summary: "", body: "<p>x</p>",
                 byline: "", status, published_at: at, source_hash: None,
             };
-            article::insert(&app.db, &new, slug, now).await.unwrap().unwrap();
+            let mut tx = app.db.begin().await.unwrap();
+            article::insert(&mut tx, &new, slug, now).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
         }
         for slug in ["hen-gio", "ban-nhap", "cho-duyet", "da-go"] {
             assert_eq!(app.get(&format!("/tin-tuc/{slug}")).await.status, StatusCode::NOT_FOUND, "{slug}");
@@ -196,7 +196,7 @@ both_databases! {
         assert_eq!(r.body, "ok\n");
         publish_many(&app, 1).await;
         let slug = app.strings("SELECT slug FROM articles").await.remove(0);
-        let check = |what: &str, r: &common::TestResponse| {
+        let check = |what: &str, r: &crate::common::TestResponse| {
             let csp = r.header("content-security-policy");
             assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{what}: {csp:?}");
             assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{what}");
@@ -228,7 +228,7 @@ both_databases! {
         assert_eq!(app.get("/").await.header("strict-transport-security"), "");
         let (_, https) = app.with_settings(|s| s.public_url = Some("https://sincheng.gov.vn".into())).await;
         for uri in ["/", "/khong-co", "/static/style.css"] {
-            let r = common::send(&https, Request::get(uri).body(Body::empty()).unwrap()).await;
+            let r = crate::common::send(&https, Request::get(uri).body(Body::empty()).unwrap()).await;
             assert!(r.header("strict-transport-security").starts_with("max-age=31536000"), "{uri}");
         }
     }

@@ -1,8 +1,7 @@
-//! `GET /metrics` in Prometheus' text format: requests and latency by
-//! route, visitor-count flushes, the database pool, published articles,
-//! memory. Off the public site by default: served on a separate address
-//! (`--metrics-listen`, e.g. 127.0.0.1:9184) or, with `--metrics-token`, on
-//! the main one to requests carrying `Authorization: Bearer TOKEN`.
+//! The server's metrics and their Prometheus text format: requests and
+//! latency by route, visitor-count flushes, the database pool, published
+//! articles, memory. Counted by `web::middleware::metrics`, served by
+//! `web::monitoring` (off the public site by default).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -10,13 +9,10 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
-use crate::app::AppState;
 use crate::db::Db;
+use crate::stats::Stats;
 use crate::with_db;
 
 /// Upper bounds of the latency buckets, in seconds.
@@ -96,8 +92,9 @@ impl Metrics {
         m
     }
 
-    pub fn record(&self, method: &str, route: &str, status: StatusCode, elapsed: Duration) {
-        let class = (status.as_u16() / 100).clamp(1, 5) as usize - 1;
+    /// Counts one answer (`status`: its HTTP status code).
+    pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let class = (status / 100).clamp(1, 5) as usize - 1;
         let key = (method.to_owned(), route.to_owned());
         {
             let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
@@ -152,76 +149,10 @@ fn escape_label(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Middleware: times every request and counts its answer.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(không khớp)".to_owned(), |p| p.as_str().to_owned());
-    // Visitor addresses are logged only when the operator asks for it.
-    let client = state.settings().access_log.then(|| {
-        let peer = request
-            .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        crate::web::client::resolve(peer, forwarded, &state.settings().trusted_proxies)
-    });
-    let path = client.is_some().then(|| request.uri().path().to_owned());
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    state
-        .metrics()
-        .record(&method, &route, response.status(), elapsed);
-    if let (Some(client), Some(path)) = (client, path) {
-        tracing::info!(
-            target: "bantin::access",
-            client = %client.map_or_else(|| "-".to_owned(), |ip| ip.to_string()),
-            method,
-            path,
-            status = response.status().as_u16(),
-            ms = elapsed.as_secs_f64() * 1000.0,
-        );
-    }
-    response
-}
-
-/// Compares in time independent of where the strings differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// `GET /metrics` on the main address: only with the configured token.
-pub async fn guarded(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = state.settings().metrics_token.as_deref() else {
-        return crate::web::error::AppError::NotFound.into_response();
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !same_secret(given.as_bytes(), token.as_bytes()) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "Cần mã truy cập để xem số liệu giám sát.\n",
-        )
-            .into_response();
-    }
-    render(State(state)).await
-}
-
-/// `GET /metrics` on the metrics address.
-pub async fn render(State(state): State<AppState>) -> Response {
+/// Every metric, in Prometheus' text format (version 0.0.4).
+pub async fn render(db: &Db, metrics: &Metrics, stats: &Stats, now: DateTime<Utc>) -> String {
     let mut out = String::with_capacity(8 * 1024);
-    state.metrics().write_requests(&mut out);
-    let stats = state.stats();
+    metrics.write_requests(&mut out);
     out.push_str(
         "# HELP bantin_stats_flush_duration_seconds Time to write a batch of visitor counts.\n",
     );
@@ -236,8 +167,8 @@ pub async fn render(State(state): State<AppState>) -> Response {
         "bantin_stats_flush_failures_total {}",
         stats.flush_failures.load(Ordering::Relaxed)
     );
-    write_pool(&mut out, state.db());
-    let published: sqlx::Result<i64> = with_db!(state.db(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= $1").bind(state.now()).fetch_one(pool).await);
+    write_pool(&mut out, db);
+    let published: sqlx::Result<i64> = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= $1").bind(now).fetch_one(pool).await);
     if let Ok(n) = published {
         out.push_str("# HELP bantin_articles_published Articles readers can see.\n");
         out.push_str("# TYPE bantin_articles_published gauge\n");
@@ -250,19 +181,12 @@ pub async fn render(State(state): State<AppState>) -> Response {
         out.push_str("# TYPE bantin_process_resident_memory_bytes gauge\n");
         let _ = writeln!(out, "bantin_process_resident_memory_bytes {rss}");
     }
-    if let Some(started) = state.metrics().started.get() {
+    if let Some(started) = metrics.started.get() {
         out.push_str("# HELP bantin_uptime_seconds Seconds since the server started.\n");
         out.push_str("# TYPE bantin_uptime_seconds gauge\n");
         let _ = writeln!(out, "bantin_uptime_seconds {}", started.elapsed().as_secs());
     }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        out,
-    )
-        .into_response()
+    out
 }
 
 fn write_pool(out: &mut String, db: &Db) {
@@ -316,12 +240,5 @@ mod tests {
         );
         assert!(out.contains("x_count{route=\"/\"} 3\n"), "{out}");
         assert_eq!(h.count(), 3);
-    }
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret(b"abc", b"abc"));
-        assert!(!same_secret(b"abc", b"abd"));
-        assert!(!same_secret(b"abc", b"ab"));
     }
 }

@@ -1,12 +1,10 @@
 //! Visitor statistics by PRODUCT.md's definitions, exact under concurrency,
 //! across midnight and Monday, across servers and restarts.
 
-mod common;
-
+use crate::common::{TestApp, phone, visit_request};
 use axum::http::{Request, StatusCode};
 use bantin::accounts::Role;
 use chrono::{Duration, TimeZone, Utc};
-use common::{TestApp, phone, visit_request};
 
 async fn publish(app: &TestApp, title: &str) -> String {
     app.import_text(&format!("{title}\n\nNội dung của bài {title}.\n"))
@@ -172,7 +170,7 @@ both_databases! {
             name: site.name.clone(), description: String::new(), address: String::new(), phone: String::new(),
             email: String::new(), stats_start_total: 1233, tone_style: None,
         };
-        bantin::site::update(&app.db, site.id, &settings, app.clock_now()).await.unwrap();
+        bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap();
         app.state.reload_site().await.unwrap();
         // The very first visitor sees themself counted, as on the seed page.
         let first = app.visit("/", "203.0.113.1", &phone(1)).await;

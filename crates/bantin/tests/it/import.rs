@@ -1,9 +1,7 @@
 //! Importing captured pages: idempotence, slug collisions, rejections.
 
-mod common;
-
+use crate::common::{TestApp, fixture, fixture_text};
 use bantin::content::import::{self, ImportError, Rejection};
-use common::{TestApp, fixture, fixture_text};
 
 async fn import_path(
     app: &TestApp,

@@ -1,12 +1,10 @@
 //! Staff login, sessions, throttling, CSRF and roles, through the HTTP surface.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bantin::accounts::Role;
 use chrono::Duration;
-use common::{PASSWORD, TestApp};
 
 both_databases! {
     async fn admin_requires_login_and_login_opens_it(app) {
@@ -105,7 +103,7 @@ both_databases! {
     async fn logout_ends_the_session(app) {
         app.create_user("vanthu", Role::Author).await;
         let b = app.login("vanthu").await;
-        let without_token = app.post_form("/dang-xuat", &common::Browser { csrf: "x".into(), ..b.clone() }, &[]).await;
+        let without_token = app.post_form("/dang-xuat", &crate::common::Browser { csrf: "x".into(), ..b.clone() }, &[]).await;
         assert_eq!(without_token.status, StatusCode::FORBIDDEN);
         let r = app.post_form("/dang-xuat", &b, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -129,7 +127,7 @@ both_databases! {
             assert!(r.body.contains("không được gửi từ chính trang này"));
         }
         // Same origin but without the session's token.
-        let forged = common::Browser { csrf: "0".repeat(64), ..b.clone() };
+        let forged = crate::common::Browser { csrf: "0".repeat(64), ..b.clone() };
         assert_eq!(app.post_form("/admin/categories", &forged, &[("name", "Thông báo")]).await.status, StatusCode::FORBIDDEN);
         // A login form posted from another site is refused too.
         let r = app.request(Request::post("/dang-nhap")
@@ -207,10 +205,10 @@ both_databases! {
 }
 
 impl TestApp {
-    async fn login_with(&self, username: &str, password: &str) -> common::Browser {
+    async fn login_with(&self, username: &str, password: &str) -> crate::common::Browser {
         let r = self.post_login(username, password, None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        common::Browser {
+        crate::common::Browser {
             cookie: r.header("set-cookie").split(';').next().unwrap().to_owned(),
             csrf: String::new(),
         }

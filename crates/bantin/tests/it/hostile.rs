@@ -1,12 +1,10 @@
 //! Hostile input: script in every text field never comes back executable;
 //! bad bytes and path tricks are refused with a 4xx and change nothing.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bantin::accounts::Role;
-use common::TestApp;
 
 /// Classic and less classic ways to get script into a page.
 const PAYLOADS: &[&str] = &[
@@ -150,7 +148,7 @@ fn the_checker_catches_what_it_should() {
     );
 }
 
-async fn get(app: &TestApp, uri: &str) -> common::TestResponse {
+async fn get(app: &TestApp, uri: &str) -> crate::common::TestResponse {
     app.get(uri).await
 }
 
@@ -173,7 +171,7 @@ both_databases! {
                 ("action", "xuat-ban"),
             ], None).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-            let id = common::article_id_of(&r);
+            let id = crate::common::article_id_of(&r);
             assert_inert("the editor", &app.get_as(&format!("/admin/articles/{id}"), &admin).await.body);
         }
         let slugs = app.strings("SELECT slug FROM articles").await;

@@ -1,16 +1,14 @@
 //! Running it for real: backup and restore, /metrics, request ids.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::common::{TestApp, fixture_text, phone};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bantin::accounts::Role;
 use bantin::db::Db;
 use bantin::ops::backup::{self, Target};
-use common::{TestApp, fixture_text, phone};
 use image::{Rgb, RgbImage};
 use sha2::{Digest, Sha256};
 
@@ -33,14 +31,16 @@ async fn populate(app: &TestApp) {
     let _ = imported;
     let user = app.create_user("bientap", Role::Editor).await;
     for seed in [1u8, 2] {
-        bantin::content::media::store(
+        let upload = bantin::content::media::Upload {
+            file_name: "anh.jpg".into(),
+            bytes: jpeg(seed),
+        };
+        bantin::content::media::upload(
             &app.db,
-            &app.state.settings().media_dir,
+            &app.state.library(),
             app.state.site().id,
-            user,
-            "anh.jpg",
-            jpeg(seed),
-            10 * 1024 * 1024,
+            Some(user),
+            upload,
             app.clock_now(),
         )
         .await
@@ -328,7 +328,7 @@ both_databases! {
                 (status, headers, String::from_utf8_lossy(&body).into_owned())
             }
         };
-        let (status, headers, _) = call(common::visit_request(&format!("/tin-tuc/{slug}"), "203.0.113.9", &phone(1))).await;
+        let (status, headers, _) = call(crate::common::visit_request(&format!("/tin-tuc/{slug}"), "203.0.113.9", &phone(1))).await;
         assert_eq!(status, StatusCode::OK);
         assert!(!headers["x-request-id"].is_empty());
         let (status, _, _) = call(Request::get("/metrics").body(Body::empty()).unwrap()).await;
@@ -350,7 +350,7 @@ both_databases! {
             assert!(body.contains(needle), "{needle} not in:\n{body}");
         }
         // The separate monitoring address serves it without a token.
-        let r = bantin::app::metrics_router(state.clone())
+        let r = bantin::web::router::metrics_router(state.clone())
             .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
             .await
             .unwrap();

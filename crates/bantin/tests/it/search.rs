@@ -1,12 +1,10 @@
 //! Vietnamese-aware search: matching without diacritics, ranking, hostile
 //! queries, freshness, the JSON API.
 
-mod common;
-
+use crate::common::{TestApp, fixture_text};
 use axum::http::StatusCode;
 use bantin::accounts::Role;
 use chrono::Duration;
-use common::{TestApp, fixture_text};
 
 async fn add(app: &TestApp, title: &str, body: &str) -> String {
     let path = app.import_text(&format!("{title}\n\n{body}\n")).await.path;
@@ -113,7 +111,7 @@ both_databases! {
         app.create_user("bientap", Role::Editor).await;
         let e = app.login("bientap").await;
         let r = app.post_multipart("/admin/articles", &e, &[("title", "Lịch tiêm phòng dại"), ("body", "Tiêm phòng cho chó mèo."), ("action", "luu")], None).await;
-        let id = common::article_id_of(&r);
+        let id = crate::common::article_id_of(&r);
         assert_eq!(api(&app, "tiem phong").await["total"], 0, "a draft is not found");
         let r = app.post_multipart(&format!("/admin/articles/{id}"), &e, &[("version", "1"), ("title", "Lịch tiêm phòng dại"), ("body", "Tiêm phòng cho chó mèo."), ("action", "xuat-ban"), ("publish_at", "2026-03-02T09:00")], None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);

@@ -1,22 +1,22 @@
 //! Where a visit is counted: a middleware on the public page routes only
 //! (so static files, feeds, the API, admin pages and the login form never
 //! count). A view counts when it is a GET that answers 200, from a person
-//! (not a bot, not a prefetch) who is not a logged-in staff member.
+//! (`stats::visitor::is_human_view`) who is not a logged-in staff member.
 //!
 //! The visit is known before the page is rendered, so the page's own
 //! widget includes its viewer — the first visitor of the day sees "1", as
 //! readers expect — and it is recorded only once the answer is a 200.
 
 use axum::extract::{Request, State};
-use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::{Visit, visitor};
-use crate::accounts::session;
-use crate::app::AppState;
+use crate::stats::{Visit, visitor};
+use crate::web::auth;
 use crate::web::client::ClientAddr;
+use crate::web::state::AppState;
 
 tokio::task_local! {
     static CURRENT: Option<Visit>;
@@ -31,7 +31,7 @@ pub fn current_visit() -> Option<Visit> {
 #[derive(Clone, Copy, Debug)]
 pub struct ArticleViewed(pub i64);
 
-pub async fn count_visits(
+pub async fn count(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     request: Request,
@@ -59,25 +59,24 @@ async fn candidate(
     method: &Method,
     headers: &HeaderMap,
     addr: Option<std::net::IpAddr>,
-) -> sqlx::Result<Option<Visit>> {
+) -> Result<Option<Visit>, crate::web::error::AppError> {
     let Some(ip) = addr else { return Ok(None) };
-    if !state.settings().count_visits || method != Method::GET || !visitor::is_human_view(headers) {
-        return Ok(None);
-    }
-    let token = headers
-        .get(COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(session::token_from_cookies);
-    if let Some(token) = token
-        && session::lookup(state.db(), state.site().id, token, state.now())
-            .await?
-            .is_some()
-    {
-        return Ok(None); // staff reading their own site
-    }
     let ua = headers
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    state.stats().visit(ip, ua).await.map(Some)
+    let purposes = visitor::PURPOSE_HEADERS
+        .iter()
+        .flat_map(|name| headers.get_all(*name))
+        .filter_map(|v| v.to_str().ok());
+    if !state.settings().count_visits
+        || method != Method::GET
+        || !visitor::is_human_view(ua, purposes)
+    {
+        return Ok(None);
+    }
+    if auth::staff_of(headers, state).await?.is_some() {
+        return Ok(None); // staff reading their own site
+    }
+    Ok(Some(state.stats().visit(ip, ua).await?))
 }

@@ -1,0 +1,214 @@
+//! The editor page: `GET /admin/articles/new` and `GET /admin/articles/{id}`,
+//! and the same page shown again with what was typed when a save fails.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+
+use super::status_label;
+use crate::content::article::Editable;
+use crate::content::category::{self, Category};
+use crate::content::editorial::{Desk, Input};
+use crate::content::import::public_path;
+use crate::content::text::{LintNote, lint_notes};
+use crate::content::workflow::Action;
+use crate::content::{media, revision, sanitize};
+use crate::web::admin::{AdminLayout, ListQuery, date};
+use crate::web::auth::Staff;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+struct RevisionRow {
+    id: i64,
+    version: i64,
+    date: String,
+    user: String,
+}
+
+struct ImageOption {
+    url: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/article_edit.html")]
+pub struct EditorPage {
+    pub layout: AdminLayout,
+    action_href: String,
+    is_new: bool,
+    version: i64,
+    title: String,
+    summary: String,
+    body: String,
+    byline: String,
+    categories: Vec<(i64, String, bool)>,
+    images: Vec<ImageOption>,
+    featured_image: String,
+    publish_at: String,
+    status_label: String,
+    review_comment: String,
+    author_name: String,
+    public_href: Option<String>,
+    can_edit: bool,
+    can_submit: bool,
+    can_publish: bool,
+    can_return: bool,
+    can_unpublish: bool,
+    error: String,
+    lint: Vec<LintNote>,
+    revisions: Vec<RevisionRow>,
+    article_id: i64,
+    max_upload_mb: u64,
+}
+
+/// What the editor page shows: an article (or a new one), the form's
+/// content, a message.
+pub struct Shown<'a> {
+    pub article: Option<&'a Editable>,
+    pub input: Input,
+    pub error: String,
+    pub version: i64,
+}
+
+/// The staff member's desk: where editorial actions happen.
+pub fn desk<'a>(state: &'a AppState, staff: &Staff, site: &'a crate::site::Site) -> Desk<'a> {
+    Desk {
+        db: state.db(),
+        site,
+        library: state.library(),
+        actor: staff.actor(),
+        now: state.now(),
+    }
+}
+
+pub async fn page(
+    state: &AppState,
+    staff: &Staff,
+    shown: Shown<'_>,
+) -> Result<EditorPage, AppError> {
+    let (db, site, now) = (state.db(), state.site(), state.now());
+    let desk = desk(state, staff, &site);
+    let categories = category::list(db, site.id).await?;
+    let images = media::list(db, site.id, 60).await?;
+    let input = shown.input;
+    let can = |action| desk.allowed(shown.article, action);
+    let revisions = match shown.article {
+        Some(a) => revision::list(db, a.id).await?,
+        None => Vec::new(),
+    };
+    let title = match shown.article {
+        Some(a) => format!("Sửa: {}", a.title),
+        None => "Viết bài mới".to_owned(),
+    };
+    let mut images: Vec<ImageOption> = images
+        .into_iter()
+        .map(|i| ImageOption {
+            selected: i.url() == input.featured_image,
+            label: format!("{} ({}×{})", i.original, i.width, i.height),
+            url: i.url(),
+        })
+        .collect();
+    if !input.featured_image.is_empty() && !images.iter().any(|i| i.selected) {
+        images.insert(
+            0,
+            ImageOption {
+                url: input.featured_image.clone(),
+                label: "Ảnh hiện tại".into(),
+                selected: true,
+            },
+        );
+    }
+    let plain_body = sanitize::plain_text(&input.body);
+    Ok(EditorPage {
+        layout: AdminLayout::new(state, staff, "articles", &title),
+        action_href: shown.article.map_or("/admin/articles".to_owned(), |a| {
+            format!("/admin/articles/{}", a.id)
+        }),
+        is_new: shown.article.is_none(),
+        version: shown.version,
+        categories: categories
+            .into_iter()
+            .map(|Category { id, name, .. }| (id, name, Some(id) == input.category_id))
+            .collect(),
+        images,
+        status_label: shown.article.map_or("Bài mới".into(), |a| {
+            status_label(a.status, a.published_at, now)
+        }),
+        author_name: shown
+            .article
+            .and_then(|a| a.author_name.clone())
+            .unwrap_or_else(|| staff.user.display_name.clone()),
+        public_href: shown
+            .article
+            .filter(|a| a.is_public(now))
+            .map(|a| public_path(&a.slug)),
+        can_edit: can(Action::Edit),
+        can_submit: can(Action::Submit),
+        can_publish: can(Action::Publish),
+        can_return: can(Action::Return),
+        can_unpublish: can(Action::Unpublish),
+        error: shown.error,
+        lint: lint_notes(&[&input.title, &input.summary, &plain_body], 50),
+        revisions: revisions
+            .into_iter()
+            .map(|r| RevisionRow {
+                id: r.id,
+                version: r.version,
+                date: date(r.created_at),
+                user: r.user_name.unwrap_or_default(),
+            })
+            .collect(),
+        article_id: shown.article.map_or(0, |a| a.id),
+        max_upload_mb: state.settings().max_upload_bytes / (1024 * 1024),
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        byline: input.byline,
+        featured_image: input.featured_image,
+        publish_at: input.publish_at,
+        review_comment: input.review_comment,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Html<String>, AppError> {
+    let default_category =
+        category::find_by_slug(state.db(), state.site().id, category::DEFAULT_SLUG).await?;
+    let input = Input {
+        category_id: default_category.map(|c| c.id),
+        byline: staff.user.display_name.clone(),
+        ..Input::default()
+    };
+    let shown = Shown {
+        article: None,
+        input,
+        error: String::new(),
+        version: 0,
+    };
+    Ok(Html(page(&state, &staff, shown).await?.render()?))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    let site = state.site();
+    let a = desk(&state, &staff, &site).load(id).await?;
+    let shown = Shown {
+        input: Input::of(&a),
+        article: Some(&a),
+        error: String::new(),
+        version: a.version,
+    };
+    let mut page = page(&state, &staff, shown).await?;
+    page.layout = page
+        .layout
+        .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref()));
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,94 @@
+//! `GET /admin/articles/{id}/revisions/{rev}`: an earlier version;
+//! `POST …/restore` brings it back as a new one.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::editor::desk;
+use crate::content::revision;
+use crate::content::workflow::Action;
+use crate::web::admin::{AdminLayout, date};
+use crate::web::auth::Staff;
+use crate::web::error::AppError;
+use crate::web::form::VForm;
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/revision.html")]
+struct RevisionPage {
+    layout: AdminLayout,
+    article_id: i64,
+    revision_id: i64,
+    version: i64,
+    current_version: i64,
+    date: String,
+    user: String,
+    title: String,
+    summary: String,
+    body: String,
+    byline: String,
+    can_restore: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, rev)): Path<(i64, i64)>,
+) -> Result<Html<String>, AppError> {
+    let site = state.site();
+    let desk = desk(&state, &staff, &site);
+    let a = desk.load(id).await?;
+    let r = revision::find(state.db(), a.id, rev)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = RevisionPage {
+        layout: AdminLayout::new(
+            &state,
+            &staff,
+            "articles",
+            &format!("Phiên bản {} của bài", r.version),
+        ),
+        article_id: a.id,
+        revision_id: r.id,
+        version: r.version,
+        current_version: a.version,
+        date: date(r.created_at),
+        user: r.user_name.unwrap_or_default(),
+        title: r.title,
+        summary: r.summary,
+        body: r.body,
+        byline: r.byline,
+        can_restore: desk.allowed(Some(&a), Action::Edit),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct RestoreForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, rev)): Path<(i64, i64)>,
+    VForm(form): VForm<RestoreForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let site = state.site();
+    let desk = desk(&state, &staff, &site);
+    let a = desk.load(id).await?;
+    match desk.restore(&a, rev, form.version).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/admin/articles/{id}?thong-bao=da-khoi-phuc")).into_response(),
+        ),
+        Err(crate::content::editorial::Error::Conflict(_)) => Err(AppError::Conflict(
+            "Bài viết vừa được người khác lưu. Hãy mở lại bài rồi khôi phục lần nữa.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,231 @@
+//! `POST /admin/articles` (a new article) and `POST /admin/articles/{id}`:
+//! save, preview, and the workflow actions, through `content::editorial`.
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::editor::{self, Shown, desk};
+use crate::content::article::{Content, Editable};
+use crate::content::category;
+use crate::content::editorial::{self, Input, Prepared};
+use crate::content::media::Upload;
+use crate::content::workflow::Action;
+use crate::web::admin::date;
+use crate::web::auth::Staff;
+use crate::web::error::AppError;
+use crate::web::form::{MultipartForm, read_multipart};
+use crate::web::public::article::{ArticleView, render_article};
+use crate::web::state::AppState;
+
+fn input_of(form: &MultipartForm) -> Input {
+    Input {
+        title: form.text("title").to_owned(),
+        summary: form.text("summary").to_owned(),
+        body: form.text("body").to_owned(),
+        byline: form.text("byline").to_owned(),
+        category_id: form.text("category").parse().ok(),
+        featured_image: form.text("featured_image").to_owned(),
+        publish_at: form.text("publish_at").to_owned(),
+        review_comment: form.text("review_comment").to_owned(),
+    }
+}
+
+/// The action of the button pressed; `None` for "Xem trước".
+fn action_of(form: &MultipartForm) -> Result<Option<Action>, AppError> {
+    match form.text("action") {
+        "xem-truoc" => Ok(None),
+        other => Action::parse(other)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest("Thao tác không hợp lệ.".into())),
+    }
+}
+
+fn notice_for(action: Action) -> &'static str {
+    match action {
+        Action::Edit => "da-luu",
+        Action::Submit => "da-gui-duyet",
+        Action::Publish => "da-xuat-ban",
+        Action::Return => "da-tra-lai",
+        Action::Unpublish => "da-go-bai",
+    }
+}
+
+async fn read_form(
+    multipart: Result<Multipart, MultipartRejection>,
+    staff: &Staff,
+) -> Result<(MultipartForm, Option<Upload>), AppError> {
+    let multipart =
+        multipart.map_err(|_| AppError::BadRequest("Dữ liệu biểu mẫu không hợp lệ.".into()))?;
+    let mut form = read_multipart(multipart).await?;
+    staff.check_csrf(form.text("csrf"))?;
+    let upload = form
+        .file
+        .take()
+        .map(|(_, file_name, bytes)| Upload { file_name, bytes });
+    Ok((form, upload))
+}
+
+/// The article page as it would look, stored nowhere.
+async fn preview(state: &AppState, content: Content) -> Result<Response, AppError> {
+    let category = match content.category_id {
+        Some(id) => category::find(state.db(), state.site().id, id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let view = ArticleView {
+        title: content.title,
+        summary: content.summary,
+        body: content.body,
+        byline: content.byline,
+        category,
+        published_at: state.now(),
+        featured_image: content.featured_image,
+        latest: Vec::new(),
+        preview: true,
+        base_url: String::new(),
+        path: String::new(),
+    };
+    Ok(render_article(state, view).await?.into_response())
+}
+
+/// The editor again, with what was typed and why it was not saved.
+async fn shown_again(
+    state: &AppState,
+    staff: &Staff,
+    article: Option<&Editable>,
+    input: Input,
+    error: String,
+    version: i64,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let shown = Shown {
+        article,
+        input,
+        error,
+        version,
+    };
+    let page = editor::page(state, staff, shown).await?;
+    Ok((status, Html(askama::Template::render(&page)?)).into_response())
+}
+
+fn saved(id: i64, action: Action) -> Response {
+    Redirect::to(&format!(
+        "/admin/articles/{id}?thong-bao={}",
+        notice_for(action)
+    ))
+    .into_response()
+}
+
+/// `POST /admin/articles`: a new article (a draft, then perhaps submitted
+/// or published at once), or its preview.
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (form, upload) = read_form(multipart, &staff).await?;
+    let action = action_of(&form)?;
+    let input = input_of(&form);
+    let site = state.site();
+    let desk = desk(&state, &staff, &site);
+    let outcome = match desk.prepare(&input, upload).await {
+        Ok(prepared) => match action {
+            None => return preview(&state, prepared.preview()).await,
+            Some(action) => desk
+                .create(prepared, action, &input)
+                .await
+                .map(|id| (id, action)),
+        },
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok((id, action)) => Ok(saved(id, action)),
+        Err(editorial::Error::Invalid(error)) => {
+            shown_again(
+                &state,
+                &staff,
+                None,
+                input,
+                error,
+                0,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/articles/{id}`: save, and/or move through the workflow.
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (form, upload) = read_form(multipart, &staff).await?;
+    let site = state.site();
+    let desk = desk(&state, &staff, &site);
+    let a = desk.load(id).await?;
+    let action = action_of(&form)?;
+    let input = input_of(&form);
+    let expected: i64 = form
+        .text("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("Thiếu số phiên bản.".into()))?;
+    // Content is taken only from those who may edit it.
+    let prepared: Result<Option<Prepared>, editorial::Error> =
+        if desk.allowed(Some(&a), Action::Edit) {
+            desk.prepare(&input, upload).await.map(Some)
+        } else {
+            Ok(None)
+        };
+    let outcome = match (prepared, action) {
+        (Ok(prepared), None) => {
+            let content = prepared.map_or_else(|| a.content(), |p| p.preview());
+            return preview(&state, content).await;
+        }
+        (Ok(prepared), Some(action)) => desk.save(&a, expected, prepared, action, &input).await,
+        (Err(e), _) => Err(e),
+    };
+    match outcome {
+        Ok(_) => Ok(saved(id, action.unwrap_or(Action::Edit))),
+        Err(editorial::Error::Invalid(error)) => {
+            shown_again(
+                &state,
+                &staff,
+                Some(&a),
+                input,
+                error,
+                expected,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(editorial::Error::Conflict(c)) => {
+            // Someone saved first: say who and when, keep what was typed.
+            let who = c.who.unwrap_or_else(|| "người khác".into());
+            let error = format!(
+                "Không lưu được: {who} đã lưu bài này lúc {} trong khi bạn đang sửa. Nội dung bạn vừa nhập vẫn còn dưới đây. \
+                 Hãy mở bản hiện tại (trong thẻ khác) để đối chiếu, rồi lưu lại nếu vẫn muốn ghi đè.",
+                date(c.at)
+            );
+            let current = desk.load(id).await?;
+            shown_again(
+                &state,
+                &staff,
+                Some(&current),
+                input,
+                error,
+                c.version,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,12 @@
+//! What runs around every handler (outermost first in `router.rs`): the
+//! request id and its log span, metrics, panics and timeouts, compression,
+//! security headers, error pages, the same-origin check, load shedding and
+//! the check of query strings; and, on public pages only, visit counting.
+
+pub mod input;
+pub mod metrics;
+pub mod overload;
+pub mod request_id;
+pub mod same_origin;
+pub mod security;
+pub mod visits;

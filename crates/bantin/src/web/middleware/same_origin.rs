@@ -1,0 +1,34 @@
+//! Refuses state-changing requests from other sites (see
+//! `accounts::csrf` for the rule and the form tokens).
+
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::accounts::csrf::{self, Origin};
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let origin = Origin {
+        fetch_site: value(header::HeaderName::from_static("sec-fetch-site")),
+        origin: value(header::ORIGIN),
+        host: value(header::HOST),
+    };
+    if !csrf::is_same_origin(origin, state.public_url()) {
+        return AppError::Forbidden(
+            "Yêu cầu bị từ chối vì không được gửi từ chính trang này. Hãy tải lại trang rồi thử lại.".into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,71 @@
+//! Every route and the layers around them, in one readable place.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Router, middleware as mw};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use super::middleware::{input, metrics, overload, request_id, same_origin, security, visits};
+use super::state::AppState;
+use super::{admin, api, assets, auth, error, health, media, monitoring, public};
+
+/// How long a request may take before the server answers 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn router(state: AppState) -> Router {
+    // Public pages: the only place where visits are counted.
+    let pages = Router::new()
+        .route("/", get(public::home::show))
+        .route("/tin-tuc", get(public::news::list))
+        .route("/tin-tuc/{slug}", get(public::article::show))
+        .route("/tim-kiem", get(public::search::page))
+        .route_layer(mw::from_fn_with_state(state.clone(), visits::count));
+    let router = Router::new()
+        .merge(pages)
+        .route("/api/v1/stats", get(api::stats))
+        .route("/api/v1/search", get(public::search::api))
+        .route("/rss.xml", get(public::feeds::site_feed))
+        .route(
+            "/chuyen-muc/{slug}/rss.xml",
+            get(public::feeds::category_feed),
+        )
+        .route("/sitemap.xml", get(public::feeds::sitemap))
+        .route("/robots.txt", get(public::feeds::robots))
+        .route("/dang-nhap", get(auth::login_form).post(auth::login))
+        .route("/dang-xuat", post(auth::logout))
+        .nest("/admin", admin::routes(state.settings().max_upload_bytes))
+        .route("/media/{file}", get(media::serve))
+        .route("/healthz", get(health::check))
+        .route("/metrics", get(monitoring::guarded))
+        .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
+        .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
+        .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
+        .fallback(error::not_found)
+        .layer(mw::from_fn(input::clean_query))
+        .layer(mw::from_fn_with_state(state.clone(), overload::shed))
+        .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
+        .layer(mw::from_fn_with_state(state.clone(), security::headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(mw::from_fn_with_state(state.clone(), metrics::track));
+    request_id::layers(router).with_state(state)
+}
+
+/// The monitoring address (`--metrics-listen`): `/metrics` only.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(monitoring::render))
+        .with_state(state)
+}

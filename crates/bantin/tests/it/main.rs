@@ -1,0 +1,20 @@
+//! The integration tests: one binary (one link step), a module per area.
+//! Every test that touches the database runs on SQLite and on PostgreSQL
+//! (`both_databases!`, see `common`).
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod browser;
+mod cli;
+mod feeds;
+mod hostile;
+mod import;
+mod media;
+mod operations;
+mod public_pages;
+mod resilience;
+mod search;
+mod stats;
+mod workflow;
