@@ -31,30 +31,30 @@ fn main() {
 }
 
 #[divan::bench]
-fn fold_vntext(b: Bencher) {
+fn fold_vntext(b: Bencher<'_, '_>) {
     b.counter(bytes()).bench(|| vntext::fold(black_box(&TEXT)));
 }
 
 #[divan::bench]
-fn fold_baseline_deunicode(b: Bencher) {
+fn fold_baseline_deunicode(b: Bencher<'_, '_>) {
     b.counter(bytes())
         .bench(|| deunicode::deunicode(black_box(&TEXT)).to_lowercase());
 }
 
 #[divan::bench]
-fn normalize_vntext(b: Bencher) {
+fn normalize_vntext(b: Bencher<'_, '_>) {
     b.counter(bytes())
         .bench(|| vntext::normalize(black_box(&TEXT)));
 }
 
 #[divan::bench]
-fn normalize_baseline_nfc(b: Bencher) {
+fn normalize_baseline_nfc(b: Bencher<'_, '_>) {
     b.counter(bytes())
         .bench(|| black_box(&TEXT).nfc().collect::<String>());
 }
 
 #[divan::bench]
-fn place_tones_old_style(b: Bencher) {
+fn place_tones_old_style(b: Bencher<'_, '_>) {
     b.counter(bytes())
         .bench(|| vntext::place_tones(black_box(&TEXT), Some(vntext::ToneStyle::Old)));
 }

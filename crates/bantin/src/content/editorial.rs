@@ -371,37 +371,17 @@ impl Desk<'_> {
             }
             change.content = Some(content);
         }
-        let Some(version) = article::apply(
-            &mut tx,
-            site_id,
-            article.id,
+        let done = audit_action(action, &change, now);
+        self.finish(
+            tx,
+            article,
             expected_version,
             &change,
-            user,
-            now,
+            done,
+            &article.title,
+            written,
         )
-        .await?
-        else {
-            drop(tx);
-            return Err(self.conflict(article.id).await);
-        };
-        audit::record(
-            &mut tx,
-            audit::Record {
-                site_id,
-                user_id: user,
-                action: audit_action(action, &change, now),
-                target: &format!("#{}", article.id),
-                detail: &article.title,
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        if let Some(w) = written {
-            w.keep();
-        }
-        Ok(version)
+        .await
     }
 
     /// Brings back an older revision's content as a new revision.
@@ -428,36 +408,54 @@ impl Desk<'_> {
             }),
             ..Change::default()
         };
+        let tx = self.db.begin().await?;
+        let detail = format!("phiên bản {}", r.version);
+        let done = audit::Action::ArticleRestore;
+        self.finish(tx, article, expected_version, &change, done, &detail, None)
+            .await
+    }
+
+    /// Applies a change to an article still at `expected_version`, with its
+    /// audit entry, and commits; a conflict changes nothing.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        mut tx: crate::db::Tx,
+        article: &Editable,
+        expected_version: i64,
+        change: &Change,
+        action: audit::Action,
+        detail: &str,
+        written: Option<media::Written>,
+    ) -> Result<i64, Error> {
         let (site_id, now) = (self.site.id, self.now);
         let user = Some(self.actor.user_id);
-        let mut tx = self.db.begin().await?;
-        let Some(version) = article::apply(
+        let applied = article::apply(
             &mut tx,
             site_id,
             article.id,
             expected_version,
-            &change,
+            change,
             user,
             now,
         )
-        .await?
-        else {
+        .await?;
+        let Some(version) = applied else {
             drop(tx);
             return Err(self.conflict(article.id).await);
         };
-        audit::record(
-            &mut tx,
-            audit::Record {
-                site_id,
-                user_id: user,
-                action: audit::Action::ArticleRestore,
-                target: &format!("#{}", article.id),
-                detail: &format!("phiên bản {}", r.version),
-            },
-            now,
-        )
-        .await?;
+        let entry = audit::Record {
+            site_id,
+            user_id: user,
+            action,
+            target: &format!("#{}", article.id),
+            detail,
+        };
+        audit::record(&mut tx, entry, now).await?;
         tx.commit().await?;
+        if let Some(w) = written {
+            w.keep();
+        }
         Ok(version)
     }
 

@@ -68,40 +68,62 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A page in the browser: the two things a person does, with waiting.
+struct Page<'a>(&'a Client);
+
+impl Page<'_> {
+    /// Waits for an element, then clicks it.
+    async fn click(&self, at: Locator<'_>) {
+        self.0
+            .wait()
+            .for_element(at)
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Waits for an element, then types into it.
+    async fn type_into(&self, at: Locator<'_>, text: &str) {
+        self.0
+            .wait()
+            .for_element(at)
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Waits for an element; its text.
+    async fn text(&self, at: Locator<'_>) -> String {
+        self.0
+            .wait()
+            .for_element(at)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
 async fn login(c: &Client, base: &str, name: &str) {
+    let page = Page(c);
     c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(name)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::XPath("//h1[text()='Tổng quan']"))
-        .await
-        .unwrap();
+    page.type_into(Locator::Id("username"), name).await;
+    page.type_into(Locator::Id("password"), PASSWORD).await;
+    page.click(Locator::Css("form.stack button[type=submit]"))
+        .await;
+    page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
 }
 
 async fn logout(c: &Client) {
-    c.find(Locator::Css("form[action='/dang-xuat'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Css("a.login")).await.unwrap();
+    let page = Page(c);
+    page.click(Locator::Css("form[action='/dang-xuat'] button"))
+        .await;
+    page.text(Locator::Css("a.login")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,96 +200,38 @@ async fn author_writes_editor_approves_reader_reads() {
     }
     let c = client.expect("chromedriver answers");
 
+    let page = Page(&c);
     // The author writes and submits.
     login(&c, &base, "tacgia").await;
-    c.find(Locator::LinkText("Viết bài mới"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("title"))
-        .await
-        .unwrap()
-        .send_keys("Thôn Nàn Sín ra quân làm đường")
-        .await
-        .unwrap();
-    c.find(Locator::Id("body"))
-        .await
-        .unwrap()
-        .send_keys(
-            "Sáng nay, bà con thôn Nàn Sín ra quân làm đường liên thôn.\nCó 120 người tham gia.",
-        )
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[value='gui-duyet']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let notice = c
-        .wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    page.click(Locator::LinkText("Viết bài mới")).await;
+    page.type_into(Locator::Id("title"), "Thôn Nàn Sín ra quân làm đường")
+        .await;
+    page.type_into(
+        Locator::Id("body"),
+        "Sáng nay, bà con thôn Nàn Sín ra quân làm đường liên thôn.\nCó 120 người tham gia.",
+    )
+    .await;
+    page.click(Locator::Css("button[value='gui-duyet']")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
     assert!(notice.contains("Đã gửi bài"), "{notice}");
     logout(&c).await;
 
     // The editor finds it waiting and publishes it.
     login(&c, &base, "bientap").await;
-    c.find(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("button[value='xuat-ban']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let notice = c
-        .wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    page.click(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
+        .await;
+    page.click(Locator::Css("button[value='xuat-ban']")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
     assert!(notice.contains("Đã xuất bản"), "{notice}");
     logout(&c).await;
 
     // A reader finds it from the home page.
     c.goto(&base).await.unwrap();
-    c.find(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let h1 = c
-        .wait()
-        .for_element(Locator::Css("article h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    page.click(Locator::LinkText("Thôn Nàn Sín ra quân làm đường"))
+        .await;
+    let h1 = page.text(Locator::Css("article h1")).await;
     assert_eq!(h1, "Thôn Nàn Sín ra quân làm đường");
-    let body = c
-        .find(Locator::Css("article .body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = page.text(Locator::Css("article .body")).await;
     assert!(body.contains("Có 120 người tham gia."), "{body}");
     assert!(
         c.current_url()

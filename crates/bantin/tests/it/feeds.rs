@@ -37,7 +37,7 @@ both_databases! {
         let items: Vec<_> = channel.children().filter(|n| n.has_tag_name("item")).collect();
         assert_eq!(items.len(), 20);
         let first = items[0];
-        let text = |n: roxmltree::Node, tag: &str| n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).unwrap().to_owned();
+        let text = |n: roxmltree::Node<'_, '_>, tag: &str| n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).unwrap().to_owned();
         assert_eq!(text(first, "title"), "Tin số 24 <b>&</b> “ngoặc”", "escaped and parsed back");
         assert!(text(first, "link").starts_with("http://sincheng.example/tin-tuc/tin-so-24"));
         let pub_date = text(first, "pubDate");

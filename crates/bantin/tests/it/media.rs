@@ -90,7 +90,8 @@ both_databases! {
             Some(("new_image", "le-hoi.jpg", &photo))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = app.get("/tin-tuc/le-hoi-xuan").await;
-        let img = page.body.split("<img class=\"featured\" src=\"").nth(1).unwrap().split('"').next().unwrap();
+        let img = crate::common::html::attr_of(&page.body, "img", ("class", "featured"), "src").unwrap();
+        let img = img.as_str();
         assert!(img.starts_with("/media/") && img.ends_with("-1200.jpg"), "{img}");
         assert_eq!(app.get(img).await.status, StatusCode::OK);
         // A made-up image address is refused.

@@ -235,7 +235,8 @@ both_databases! {
 
     async fn stylesheet_is_cached_and_linked(app) {
         let home = app.get("/").await;
-        let href = home.body.split("rel=\"stylesheet\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+        let href = crate::common::html::attr_of(&home.body, "link", ("rel", "stylesheet"), "href").unwrap();
+        let href = href.as_str();
         assert!(href.starts_with("/static/style.css?v="));
         let css = app.get(href).await;
         assert_eq!(css.status, StatusCode::OK);

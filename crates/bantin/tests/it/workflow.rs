@@ -2,7 +2,7 @@
 //! publish (now or scheduled), return, unpublish, revisions, edit conflicts,
 //! sanitised bodies.
 
-use crate::common::{Browser, TestApp, article_id_of};
+use crate::common::{Browser, TestApp, article_id_of, html};
 use axum::http::StatusCode;
 use bantin::accounts::Role;
 use chrono::Duration;
@@ -24,20 +24,13 @@ async fn write(app: &TestApp, b: &Browser, title: &str, action: &str) -> i64 {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.expect(StatusCode::SEE_OTHER);
     article_id_of(&r)
 }
 
 async fn version_of(app: &TestApp, b: &Browser, id: i64) -> String {
     let page = app.get_as(&format!("/admin/articles/{id}"), b).await;
-    page.body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
+    page.good().field("version")
 }
 
 async fn act(
@@ -48,25 +41,13 @@ async fn act(
     extra: &[(&str, &str)],
 ) -> crate::common::TestResponse {
     let page = app.get_as(&format!("/admin/articles/{id}"), b).await;
-    let field = |name: &str| -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        page.body
-            .split(&marker)
-            .nth(1)
-            .map(|s| s.split('"').next().unwrap().to_owned())
-            .unwrap_or_default()
-    };
-    let textarea = |id: &str| -> String {
-        let marker = format!("id=\"{id}\"");
-        page.body
-            .split(&marker)
-            .nth(1)
-            .and_then(|s| s.split_once('>'))
-            .map(|(_, rest)| rest.split("</textarea>").next().unwrap().to_owned())
-            .unwrap_or_default()
-    };
-    let (version, title, byline) = (field("version"), field("title"), field("byline"));
-    let body = html_unescape(&textarea("body"));
+    let field = |name: &str| html::field(&page.body, name).unwrap_or_default();
+    let (version, title, byline, body) = (
+        field("version"),
+        field("title"),
+        field("byline"),
+        field("body"),
+    );
     let mut fields = vec![
         ("version", version.as_str()),
         ("title", title.as_str()),
@@ -77,18 +58,6 @@ async fn act(
     fields.extend_from_slice(extra);
     app.post_multipart(&format!("/admin/articles/{id}"), b, &fields, None)
         .await
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-        .replace("&#38;", "&")
 }
 
 async fn public_status(app: &TestApp, slug: &str) -> StatusCode {

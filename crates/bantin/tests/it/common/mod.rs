@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod html;
 pub mod process;
 
 use std::sync::Arc;
@@ -96,6 +97,60 @@ impl TestResponse {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
+    }
+
+    /// The start of the body, for failure messages.
+    fn excerpt(&self) -> &str {
+        let end = self
+            .body
+            .char_indices()
+            .nth(1500)
+            .map_or(self.body.len(), |(i, _)| i);
+        &self.body[..end]
+    }
+
+    /// Asserts a successful (2xx) answer; otherwise says what came instead.
+    #[track_caller]
+    pub fn good(&self) -> &Self {
+        assert!(
+            self.status.is_success(),
+            "expected a 2xx answer, got {}: {}",
+            self.status,
+            self.excerpt()
+        );
+        self
+    }
+
+    /// Asserts this status; otherwise says what came instead.
+    #[track_caller]
+    pub fn expect(&self, status: StatusCode) -> &Self {
+        assert_eq!(
+            self.status,
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.excerpt()
+        );
+        self
+    }
+
+    /// Asserts a redirect; returns where to.
+    #[track_caller]
+    pub fn redirect(&self) -> &str {
+        assert!(
+            self.status.is_redirection(),
+            "expected a redirect, got {}: {}",
+            self.status,
+            self.excerpt()
+        );
+        self.header("location")
+    }
+
+    /// The value the page's form would send for the field `name`.
+    #[track_caller]
+    pub fn field(&self, name: &str) -> String {
+        html::field(&self.body, name)
+            .unwrap_or_else(|| panic!("no form field {name:?} in: {}", self.excerpt()))
     }
 }
 
@@ -323,20 +378,14 @@ impl TestApp {
     /// Logs in through the form and reads the CSRF token from `/admin`.
     pub async fn login(&self, username: &str) -> Browser {
         let r = self.post_login(username, PASSWORD, None).await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login of {username} failed: {}",
-            r.body
-        );
+        r.expect(StatusCode::SEE_OTHER);
         let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
         let mut browser = Browser {
             cookie,
             csrf: String::new(),
         };
         let admin = self.get_as("/admin", &browser).await;
-        assert_eq!(admin.status, StatusCode::OK);
-        browser.csrf = csrf_of(&admin.body);
+        browser.csrf = admin.good().field("csrf");
         browser
     }
 
@@ -441,11 +490,7 @@ pub async fn send(router: &Router, request: Request<Body>) -> TestResponse {
 
 /// The CSRF token in a page's forms.
 pub fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_owned()
+    html::field(html, "csrf").unwrap_or_default()
 }
 
 /// The id in a `Location: /admin/articles/{id}?…` header.
