@@ -308,6 +308,37 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn text_columns_refuse_unknown_values() {
+        use crate::content::article::Status;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&sqlite_url_in(dir.path())).await.unwrap();
+        let Db::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let known: Status = sqlx::query_scalar("SELECT 'pending'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(known, Status::Pending);
+        let unknown = sqlx::query_scalar::<_, Status>("SELECT 'archived'")
+            .fetch_one(pool)
+            .await;
+        assert!(
+            unknown.is_err(),
+            "an unknown status is an error, not a draft"
+        );
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(tx.backend(), Backend::Sqlite);
+        with_tx!(tx, conn => sqlx::query("CREATE TABLE t (x INTEGER)").execute(&mut *conn).await.map(|_| ()).unwrap());
+        drop(tx);
+        let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 't'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(tables, 0, "a dropped transaction leaves nothing");
+    }
+
     #[test]
     fn backend_from_url() {
         assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);

@@ -100,6 +100,33 @@ both_databases! {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.body.contains("Ảnh đại diện không hợp lệ."));
     }
+
+    async fn a_preview_with_a_new_image_stores_nothing(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let b = app.login("bientap").await;
+        let photo = photo_with_gps(1600, 900);
+        for _ in 0..3 {
+            let r = app.post_multipart("/admin/articles", &b,
+                &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("action", "xem-truoc")],
+                Some(("new_image", "le-hoi.jpg", &photo))).await;
+            r.good();
+            // The image is shown from the page itself, not from the library.
+            let src = crate::common::html::attr_of(&r.body, "img", ("class", "featured"), "src").unwrap();
+            assert!(src.starts_with("data:image/jpeg;base64,"), "{}", &src[..40.min(src.len())]);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM images").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'image_upload'").await, 0);
+        assert!(!app.data_dir.path().join("media").exists() || media_files(&app).is_empty());
+        // Saving stores it once, with the article and its audit entries.
+        let r = app.post_multipart("/admin/articles", &b,
+            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("action", "luu")],
+            Some(("new_image", "le-hoi.jpg", &photo))).await;
+        r.expect(StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM images").await, 1);
+        assert_eq!(media_files(&app).len(), 3);
+        assert_eq!(app.strings("SELECT action FROM audit_log ORDER BY id").await,
+            ["login", "image_upload", "article_create"]);
+    }
 }
 
 fn multipart_request(

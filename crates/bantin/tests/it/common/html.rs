@@ -163,43 +163,42 @@ pub fn field(html: &str, name: &str) -> Option<String> {
     Some(attr(chosen, "value").unwrap_or("").to_owned())
 }
 
-/// The raw content of the element `<tag … name="name">…</tag>`.
-fn element_text<'a>(html: &'a str, tag: &str, name: &str) -> Option<&'a str> {
+/// Each element `<tag …>…</tag>`: its attributes and raw content.
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<(Vec<(String, String)>, &'a str)> {
     let open = format!("<{tag}");
     let close = format!("</{tag}>");
+    let mut out = Vec::new();
     let mut rest = html;
     while let Some(at) = rest.find(&open) {
         let after = &rest[at + open.len()..];
         let end = tag_end(after);
-        let attrs = attributes(&after[..end]);
         let content = after.get(end + 1..).unwrap_or("");
-        if attr(&attrs, "name") == Some(name) {
-            return Some(&content[..content.find(&close).unwrap_or(content.len())]);
-        }
+        out.push((
+            attributes(&after[..end]),
+            &content[..content.find(&close).unwrap_or(content.len())],
+        ));
         rest = content;
     }
-    None
+    out
+}
+
+/// The raw content of the element `<tag … name="name">…</tag>`.
+fn element_text<'a>(html: &'a str, tag: &str, name: &str) -> Option<&'a str> {
+    elements(html, tag)
+        .into_iter()
+        .find(|(attrs, _)| attr(attrs, "name") == Some(name))
+        .map(|(_, content)| content)
 }
 
 /// The text inside the first element `<tag class="class">`, tags removed
 /// and references decoded (`code`, `secret` → the generated password).
 pub fn text_of(html: &str, tag: &str, class: &str) -> Option<String> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut rest = html;
-    while let Some(at) = rest.find(&open) {
-        let after = &rest[at + open.len()..];
-        let end = tag_end(after);
-        let attrs = attributes(&after[..end]);
-        let content = after.get(end + 1..).unwrap_or("");
-        let classes = attr(&attrs, "class").unwrap_or("");
-        if classes.split_whitespace().any(|c| c == class) {
-            let inner = &content[..content.find(&close).unwrap_or(content.len())];
-            return Some(unescape(&strip_tags(inner)));
-        }
-        rest = content;
-    }
-    None
+    elements(html, tag)
+        .into_iter()
+        .find(|(attrs, _)| {
+            attr(attrs, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
+        })
+        .map(|(_, inner)| unescape(&strip_tags(inner)))
 }
 
 fn strip_tags(s: &str) -> String {
