@@ -259,6 +259,7 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     let site = bantin::site::load_default(&db).await?;
+    let scope = search::Scope::One(site.id);
     let have: i64 = bantin::with_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(pool).await)?;
     if have < articles {
         let t = Instant::now();
@@ -276,22 +277,15 @@ async fn main() -> anyhow::Result<()> {
         for _ in 0..50 {
             let q = Query::parse(&format!("{} {}", rng.word(), rng.word()));
             let t = Instant::now();
-            search::store::count(&db, site.id, &q, now, 1001).await?;
+            search::store::count(&db, &scope, &q, now, 1001).await?;
             stages[0].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            let hits = search::store::hits(
-                &db,
-                site.id,
-                &q,
-                search::store::Field::Anywhere,
-                now,
-                120,
-                0,
-            )
-            .await?;
+            let hits =
+                search::store::hits(&db, &scope, &q, search::store::Field::Anywhere, now, 120, 0)
+                    .await?;
             stages[1].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            search::store::hits(&db, site.id, &q, search::store::Field::Title, now, 60, 0).await?;
+            search::store::hits(&db, &scope, &q, search::store::Field::Title, now, 60, 0).await?;
             stages[2].push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
             let cands: Vec<search::rank::Candidate<'_>> = hits
@@ -330,7 +324,7 @@ async fn main() -> anyhow::Result<()> {
             vntext::fold(&format!("{a} {b}"))
         };
         let t = Instant::now();
-        let found = search::search(&db, site.id, &Query::parse(&q), now, 1, 10).await?;
+        let found = search::search(&db, &scope, &Query::parse(&q), now, 1, 10).await?;
         let elapsed = t.elapsed();
         if std::env::var_os("BENCH_SLOW").is_some() && elapsed.as_millis() >= 20 {
             eprintln!("slow: round {round} {q:?} {elapsed:?}");

@@ -31,10 +31,12 @@ pub enum Action {
     UserUpdate,
     UserPassword,
     SettingsUpdate,
+    SiteCreate,
+    SiteUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -54,6 +56,8 @@ impl Action {
         Action::UserUpdate,
         Action::UserPassword,
         Action::SettingsUpdate,
+        Action::SiteCreate,
+        Action::SiteUpdate,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -78,6 +82,8 @@ impl Action {
             Action::UserUpdate => "user_update",
             Action::UserPassword => "user_password",
             Action::SettingsUpdate => "settings_update",
+            Action::SiteCreate => "site_create",
+            Action::SiteUpdate => "site_update",
         }
     }
 
@@ -107,6 +113,8 @@ impl Action {
             Action::UserUpdate => "Sửa tài khoản",
             Action::UserPassword => "Đổi mật khẩu",
             Action::SettingsUpdate => "Sửa cài đặt",
+            Action::SiteCreate => "Tạo trang",
+            Action::SiteUpdate => "Sửa trang",
         }
     }
 }

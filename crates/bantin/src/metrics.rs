@@ -174,6 +174,35 @@ pub async fn render(db: &Db, metrics: &Metrics, stats: &Stats, now: DateTime<Utc
         out.push_str("# TYPE bantin_articles_published gauge\n");
         let _ = writeln!(out, "bantin_articles_published {n}");
     }
+    // One series per site: bounded by the sites a province has (a few
+    // hundred at most), never by anything a reader sends.
+    if let (Ok(sites), Ok(counts)) = (
+        crate::site::load_all(db).await,
+        crate::content::article::public_by_site(db, now).await,
+    ) {
+        let disabled = sites.iter().filter(|s| s.disabled).count();
+        out.push_str("# HELP bantin_sites Sites in the deployment, by state.\n");
+        out.push_str("# TYPE bantin_sites gauge\n");
+        let _ = writeln!(
+            out,
+            "bantin_sites{{state=\"active\"}} {}",
+            sites.len() - disabled
+        );
+        let _ = writeln!(out, "bantin_sites{{state=\"disabled\"}} {disabled}");
+        out.push_str("# HELP bantin_site_articles_published Articles readers can see, by site.\n");
+        out.push_str("# TYPE bantin_site_articles_published gauge\n");
+        for s in &sites {
+            let n = counts
+                .iter()
+                .find(|c| c.site_id == s.id)
+                .map_or(0, |c| c.articles);
+            let _ = writeln!(
+                out,
+                "bantin_site_articles_published{{site=\"{}\"}} {n}",
+                escape_label(&s.label())
+            );
+        }
+    }
     if let Some(rss) = resident_bytes() {
         out.push_str(
             "# HELP bantin_process_resident_memory_bytes Resident memory of the server.\n",

@@ -72,6 +72,9 @@ pub struct NewAccount<'a> {
     pub role: Role,
     /// `None`: generate a strong one.
     pub password: Option<String>,
+    /// An account of the province IT office (an admin of a province's
+    /// portal or of a site without a parent).
+    pub operator: bool,
 }
 
 pub struct Created {
@@ -90,12 +93,30 @@ pub async fn create(
 ) -> Result<Created, Error> {
     let username = username(new.username)?;
     let display = display_name(new.display_name).unwrap_or_else(|| username.clone());
+    if new.operator {
+        let site = crate::site::find(db, site_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if new.role != Role::Admin || site.parent_id.is_some() {
+            return invalid(
+                "Tài khoản của văn phòng tỉnh phải là quản trị viên của cổng tỉnh (trang không có cấp trên).",
+            );
+        }
+    }
     let (hash, generated_password) = choose_password(new.password, &username).await?;
     let mut tx = db.begin().await?;
     let Some(id) =
         user::insert(&mut tx, site_id, &username, &display, &hash, new.role, now).await?
     else {
         return invalid(format!("Tên đăng nhập “{username}” đã có người dùng."));
+    };
+    if new.operator {
+        user::set_operator(&mut tx, id, true).await?;
+    }
+    let detail = if new.operator {
+        "admin, văn phòng tỉnh"
+    } else {
+        new.role.as_str()
     };
     audit::record(
         &mut tx,
@@ -104,7 +125,7 @@ pub async fn create(
             user_id: actor,
             action: audit::Action::UserCreate,
             target: &username,
-            detail: new.role.as_str(),
+            detail,
         },
         now,
     )

@@ -67,7 +67,7 @@ pub async fn lookup(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<(Session, User)>> {
     const SQL: &str = "SELECT s.id_hash, s.csrf_token, s.last_seen_at, s.expires_at, \
-         u.id, u.site_id, u.username, u.display_name, u.password_hash, u.role, u.disabled, u.created_at \
+         u.id, u.site_id, u.username, u.display_name, u.password_hash, u.role, u.disabled, u.created_at, u.operator \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.site_id = $2";
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);

@@ -18,6 +18,9 @@ pub struct User {
     pub role: Role,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// An admin of the province IT office: may also create and disable
+    /// sites, and manage every site's users and settings.
+    pub operator: bool,
 }
 
 /// Usernames: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit,
@@ -33,21 +36,35 @@ pub fn normalize_username(raw: &str) -> Option<String> {
 }
 
 pub async fn find_by_username(db: &Db, site_id: i64, username: &str) -> sqlx::Result<Option<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
          FROM users WHERE site_id = $1 AND username = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(username).fetch_optional(pool).await)
 }
 
 pub async fn find(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
          FROM users WHERE site_id = $1 AND id = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)
 }
 
 pub async fn list(db: &Db, site_id: i64) -> sqlx::Result<Vec<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
          FROM users WHERE site_id = $1 ORDER BY disabled, username";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).fetch_all(pool).await)
+}
+
+/// (site, accounts) for every site that has accounts.
+pub async fn count_by_site(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
+    const SQL: &str = "SELECT site_id, COUNT(*) FROM users GROUP BY site_id";
+    with_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)
+}
+
+/// Sites without an active admin (`doctor` reports them).
+pub async fn sites_without_admin(db: &Db) -> sqlx::Result<Vec<i64>> {
+    const SQL: &str = "SELECT s.id FROM sites s WHERE NOT s.disabled AND NOT EXISTS \
+         (SELECT 1 FROM users u WHERE u.site_id = s.id AND u.role = 'admin' AND NOT u.disabled) \
+         ORDER BY s.id";
+    with_db!(db, pool => sqlx::query_scalar(SQL).fetch_all(pool).await)
 }
 
 /// Creates a user; `None` if the username is taken.
@@ -66,6 +83,12 @@ pub async fn insert(
     with_tx!(tx, conn => sqlx::query_scalar(SQL)
         .bind(site_id).bind(username).bind(display_name).bind(password_hash).bind(role.as_str()).bind(now)
         .fetch_optional(&mut *conn).await)
+}
+
+/// Makes an account one of the province IT office's (or not).
+pub async fn set_operator(tx: &mut Tx, user_id: i64, operator: bool) -> sqlx::Result<()> {
+    const SQL: &str = "UPDATE users SET operator = $1 WHERE id = $2";
+    with_tx!(tx, conn => sqlx::query(SQL).bind(operator).bind(user_id).execute(&mut *conn).await.map(|_| ()))
 }
 
 pub async fn set_password(

@@ -16,11 +16,20 @@ pub struct ImportArgs {
     /// Text files, UTF-8, one captured page each.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The site they go to (host or number) [default: the default site].
+    #[arg(long)]
+    pub site: Option<String>,
 }
 
 pub async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let db = open(&config).await?;
-    let site = site::load_default(&db).await?;
+    let site = match site::lookup(&db, args.site.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
     let category = category::find_by_slug(&db, site.id, category::DEFAULT_SLUG).await?;
     let mut failed = 0;
     for file in &args.files {

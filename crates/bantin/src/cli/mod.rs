@@ -5,6 +5,7 @@
 mod backup;
 mod import;
 mod serve;
+mod sites;
 mod user;
 
 use std::path::PathBuf;
@@ -43,10 +44,16 @@ pub enum Command {
     /// Import pages captured as text as published articles.
     ImportText(import::ImportArgs),
     /// Manage staff accounts.
+    User(user::UserArgs),
+    /// Manage the sites of a deployment (a province's portal and its communes').
     #[command(subcommand)]
-    User(user::UserCommand),
+    Site(sites::SiteCommand),
     /// Rebuild the search index from the articles.
-    Reindex,
+    Reindex {
+        /// Only this site's articles (host or number) [default: every site].
+        #[arg(long)]
+        site: Option<String>,
+    },
     /// Write a backup archive (.tar.gz): the SQLite database, copied while
     /// the server keeps serving, and the uploaded images.
     Backup {
@@ -85,10 +92,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportText(args) => import::import_text(config, args).await,
-        Command::User(cmd) => user::run(config, cmd).await,
-        Command::Reindex => {
+        Command::User(args) => user::run(config, args).await,
+        Command::Site(cmd) => sites::run(config, cmd).await,
+        Command::Reindex { site } => {
             let db = open(&config).await?;
-            let n = crate::search::store::reindex(&db, false).await?;
+            let only = match site {
+                Some(s) => Some(site::lookup(&db, Some(&s)).await?.id),
+                None => None,
+            };
+            let n = crate::search::store::reindex(&db, false, only).await?;
             println!("Đã lập lại chỉ mục tìm kiếm cho {n} bài viết.");
             db.close().await;
             Ok(ExitCode::SUCCESS)
@@ -115,7 +127,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
 pub async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = connect(config).await?;
     db.migrate().await?;
-    crate::search::store::reindex(&db, true).await?;
+    crate::search::store::reindex(&db, true, None).await?;
     if let Some(name) = config.site_name.as_deref() {
         let name = vntext::normalize(name);
         anyhow::ensure!(!name.is_empty(), "the site name must not be empty");

@@ -12,6 +12,15 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::site;
 
+#[derive(Debug, clap::Args)]
+pub struct UserArgs {
+    /// The site whose accounts these are (host or number) [default: the default site].
+    #[arg(long, global = true)]
+    pub site: Option<String>,
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create an account (a strong password is generated and printed once,
@@ -27,6 +36,10 @@ pub enum UserCommand {
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+        /// An account of the province IT office: may add and disable sites and
+        /// manage every site's users and settings (role admin, on the province's portal).
+        #[arg(long)]
+        operator: bool,
     },
     /// Set a new password (generated and printed once, unless --password-stdin);
     /// ends the account's sessions.
@@ -61,9 +74,16 @@ fn not_found(name: &str) -> impl FnOnce(manage::Error) -> anyhow::Error + '_ {
     }
 }
 
-pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(config: Config, args: UserArgs) -> anyhow::Result<ExitCode> {
     let db = open(&config).await?;
-    let site = site::load_default(&db).await?;
+    let cmd = args.command;
+    let site = match site::lookup(&db, args.site.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
     let now = SystemClock.now();
     let result = async {
         match cmd {
@@ -72,6 +92,7 @@ pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 role,
                 display_name,
                 password_stdin,
+                operator,
             } => {
                 let role = Role::parse(&role).context("role must be admin, editor or author")?;
                 let new = manage::NewAccount {
@@ -79,6 +100,7 @@ pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                     display_name: display_name.as_deref().unwrap_or(""),
                     role,
                     password: given_password(password_stdin)?,
+                    operator,
                 };
                 let created = manage::create(&db, site.id, None, new, now).await?;
                 println!("Đã tạo tài khoản {} ({}).", created.username, role.label());

@@ -124,6 +124,66 @@ pub async fn sitemap_entries(
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(limit).fetch_all(pool).await)
 }
 
+/// Each site's public articles: how many, and the newest publication.
+#[derive(Clone, Debug, FromRow)]
+pub struct SiteCount {
+    pub site_id: i64,
+    pub articles: i64,
+    pub last_published: Option<DateTime<Utc>>,
+}
+
+pub async fn public_by_site(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<SiteCount>> {
+    const SQL: &str = "SELECT site_id, COUNT(*) AS articles, MAX(published_at) AS last_published \
+         FROM articles WHERE status = 'published' AND published_at <= $1 GROUP BY site_id";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(now).fetch_all(pool).await)
+}
+
+/// The newest public articles of several sites (a province's communes).
+#[derive(Clone, Debug, FromRow)]
+pub struct FromSite {
+    pub site_id: i64,
+    pub title: String,
+    pub slug: String,
+    pub published_at: DateTime<Utc>,
+}
+
+pub async fn latest_of_sites(
+    db: &Db,
+    site_ids: &[i64],
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<FromSite>> {
+    const SQLITE: &str = "SELECT site_id, title, slug, published_at FROM articles \
+         WHERE status = 'published' AND published_at <= $2 \
+         AND site_id IN (SELECT value FROM json_each($1)) \
+         ORDER BY published_at DESC, id DESC LIMIT $3";
+    const POSTGRES: &str = "SELECT site_id, title, slug, published_at FROM articles \
+         WHERE status = 'published' AND published_at <= $2 AND site_id = ANY($1) \
+         ORDER BY published_at DESC, id DESC LIMIT $3";
+    if site_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db {
+        Db::Sqlite(pool) => {
+            let ids = serde_json::to_string(site_ids).expect("a list of numbers is JSON");
+            sqlx::query_as(SQLITE)
+                .bind(ids)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(POSTGRES)
+                .bind(site_ids)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        }
+    }
+}
+
 pub async fn count_public(db: &Db, site_id: i64, now: DateTime<Utc>) -> sqlx::Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM articles \
          WHERE site_id = $1 AND status = 'published' AND published_at <= $2";

@@ -100,6 +100,8 @@ pub type PublicArticle = Option<Arc<(article::Article, String)>>;
 pub struct PublicReads {
     articles: Cache<(i64, String), PublicArticle>,
     latest: Cache<(i64, i64), Arc<Vec<article::Listed>>>,
+    /// A province's portal: its communes' newest articles.
+    from_sites: Cache<Vec<i64>, Arc<Vec<article::FromSite>>>,
 }
 
 impl PublicReads {
@@ -149,6 +151,27 @@ impl PublicReads {
         let generation = generation();
         let list = Arc::new(article::list_public(db, site_id, now, limit, 0).await?);
         self.latest.put(key, list.clone(), now, generation);
+        Ok(list)
+    }
+}
+
+impl PublicReads {
+    /// The newest `limit` public articles of these sites, as
+    /// [`article::latest_of_sites`].
+    pub async fn latest_of_sites(
+        &self,
+        db: &Db,
+        site_ids: &[i64],
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> sqlx::Result<Arc<Vec<article::FromSite>>> {
+        let key = site_ids.to_vec();
+        if let Some(hit) = self.from_sites.get(&key, now) {
+            return Ok(hit);
+        }
+        let generation = generation();
+        let list = Arc::new(article::latest_of_sites(db, site_ids, now, limit).await?);
+        self.from_sites.put(key, list.clone(), now, generation);
         Ok(list)
     }
 }

@@ -356,6 +356,42 @@ pub async fn upload(
     Ok(image)
 }
 
+/// Which site each image belongs to, as asked by `/media/`: a name never
+/// changes site, so answers are kept (found ones only, at most
+/// [`OWNERS_KEPT`]; past it the memory starts over).
+#[derive(Default)]
+pub struct Owners(std::sync::Mutex<std::collections::HashMap<Box<str>, i64>>);
+
+const OWNERS_KEPT: usize = 65_536;
+
+impl Owners {
+    /// The site of the image whose files are `NAME[-WIDTH].EXT`.
+    pub async fn site_of(&self, db: &Db, file: &str) -> sqlx::Result<Option<i64>> {
+        const SQL: &str = "SELECT site_id FROM images WHERE name = $1";
+        let Some(name) = file.get(..32).filter(|_| is_media_file_name(file)) else {
+            return Ok(None);
+        };
+        let known = self.lock().get(name).copied();
+        if known.is_some() {
+            return Ok(known);
+        }
+        let found: Option<i64> =
+            with_db!(db, pool => sqlx::query_scalar(SQL).bind(name).fetch_optional(pool).await)?;
+        if let Some(site) = found {
+            let mut owners = self.lock();
+            if owners.len() >= OWNERS_KEPT {
+                owners.clear();
+            }
+            owners.insert(name.into(), site);
+        }
+        Ok(found)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<Box<str>, i64>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 pub async fn list(db: &Db, site_id: i64, limit: i64) -> sqlx::Result<Vec<Image>> {
     const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \
          WHERE site_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";

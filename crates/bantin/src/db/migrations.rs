@@ -54,6 +54,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0007_search_terms.sql"),
         include_str!("../../migrations/postgres/0007_search_terms.sql"),
     ),
+    (
+        8,
+        "sites",
+        include_str!("../../migrations/sqlite/0008_sites.sql"),
+        include_str!("../../migrations/postgres/0008_sites.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -252,7 +252,50 @@ async fn database(config: &Config) -> Vec<Finding> {
         Ok(n) => out.push(Finding::ok(format!("{n} tài khoản quản trị đang hoạt động"))),
         Err(_) => {}
     }
+    if matches!(version, Ok(Some(v)) if v == latest) {
+        out.extend(sites(&db, config).await);
+    }
     db.close().await;
+    out
+}
+
+/// Each site: reachable (a host, once sites have hosts), an address for
+/// links and feeds, an admin.
+async fn sites(db: &Db, config: &Config) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let (Ok(directory), Ok(without_admin)) = (
+        crate::site::Directory::load(db).await,
+        crate::accounts::user::sites_without_admin(db).await,
+    ) else {
+        return vec![Finding::problem("không đọc được danh sách trang")];
+    };
+    let all = directory.all();
+    let many = all.len() > 1;
+    for s in all.iter().filter(|s| !s.disabled) {
+        let name = format!("trang số {} “{}” ({})", s.id, s.name, s.label());
+        if directory.by_host() && s.host.is_none() {
+            out.push(Finding::problem(format!(
+                "{name} chưa có tên miền nên không được phục vụ: `bantin site set {} --host TEN-MIEN`",
+                s.id
+            )));
+        }
+        let address = s.public_url.is_some() || (s.host.is_none() && config.public_url.is_some());
+        if !address && many {
+            out.push(Finding::warning(format!(
+                "{name} chưa có địa chỉ công khai: `bantin site set {} --public-url https://…`",
+                s.id
+            )));
+        }
+        if without_admin.contains(&s.id) && many {
+            out.push(Finding::warning(format!(
+                "{name} chưa có quản trị viên: `bantin user add TEN --role admin --site {}`",
+                s.id
+            )));
+        }
+    }
+    if many {
+        out.push(Finding::ok(format!("{} trang trong hệ thống", all.len())));
+    }
     out
 }
 

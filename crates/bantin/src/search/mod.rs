@@ -13,6 +13,7 @@ pub mod store;
 use chrono::{DateTime, Utc};
 
 pub use query::Query;
+pub use store::Scope;
 
 use crate::content::sanitize::plain_text;
 use crate::db::Db;
@@ -33,6 +34,8 @@ pub fn folded_fields(title: &str, summary: &str, body_html: &str) -> (String, St
 }
 
 pub struct Result {
+    /// The site the article is on (a province-wide search spans several).
+    pub site_id: i64,
     pub title: String,
     pub slug: String,
     pub snippet: String,
@@ -50,7 +53,7 @@ pub struct Results {
 /// database's order (newest first).
 pub async fn search(
     db: &Db,
-    site_id: i64,
+    scope: &Scope,
     query: &Query,
     now: DateTime<Utc>,
     page: i64,
@@ -67,10 +70,10 @@ pub async fn search(
     // fetched and ranked, and a search costs the slower of the two rather
     // than their sum.
     let count = Background::spawn({
-        let (db, query) = (db.clone(), query.clone());
-        async move { store::count(&db, site_id, &query, now, COUNT_CAP + 1).await }
+        let (db, query, scope) = (db.clone(), query.clone(), scope.clone());
+        async move { store::count(&db, &scope, &query, now, COUNT_CAP + 1).await }
     });
-    let results = page_of_results(db, site_id, query, now, page, per_page).await?;
+    let results = page_of_results(db, scope, query, now, page, per_page).await?;
     let total = count.join().await?;
     Ok(Results { total, results })
 }
@@ -109,7 +112,7 @@ fn candidate(hit: &store::Hit) -> rank::Candidate<'_> {
 /// The matches shown on one page, ranked, with their snippets.
 async fn page_of_results(
     db: &Db,
-    site_id: i64,
+    scope: &Scope,
     query: &Query,
     now: DateTime<Utc>,
     page: i64,
@@ -121,11 +124,11 @@ async fn page_of_results(
         // than candidates. Fetched on a task of their own: the database
         // finds them while the newest matches are being ranked.
         let titles = Background::spawn({
-            let (db, query) = (db.clone(), query.clone());
+            let (db, query, scope) = (db.clone(), query.clone(), scope.clone());
             async move {
                 store::hits(
                     &db,
-                    site_id,
+                    &scope,
                     &query,
                     store::Field::Title,
                     now,
@@ -135,16 +138,8 @@ async fn page_of_results(
                 .await
             }
         });
-        let mut hits = store::hits(
-            db,
-            site_id,
-            query,
-            store::Field::Anywhere,
-            now,
-            CANDIDATES,
-            0,
-        )
-        .await?;
+        let mut hits =
+            store::hits(db, scope, query, store::Field::Anywhere, now, CANDIDATES, 0).await?;
         let mut ranking = rank::Ranking::new(query);
         for h in &hits {
             ranking.push(&candidate(h));
@@ -169,7 +164,7 @@ async fn page_of_results(
     } else {
         store::hits(
             db,
-            site_id,
+            scope,
             query,
             store::Field::Anywhere,
             now,
@@ -189,6 +184,7 @@ async fn page_of_results(
             };
             Result {
                 snippet,
+                site_id: h.site_id,
                 title: h.title,
                 slug: h.slug,
                 published_at: h.published_at,

@@ -43,6 +43,7 @@ pub const MOST_READ_DAYS: i64 = 30;
 /// One countable view, being served.
 #[derive(Clone, Debug)]
 pub struct Visit {
+    pub site_id: i64,
     /// Shared: a visit is copied a few times per request.
     pub key: Arc<str>,
     pub day: NaiveDate,
@@ -65,15 +66,15 @@ pub(crate) struct VisitorAgg {
     views: i64,
 }
 
-/// A visitor on a local day: (day, key).
-pub(crate) type VisitorDay = (NaiveDate, Arc<str>);
+/// A visitor of a site on a local day: (site, day, key).
+pub(crate) type VisitorDay = (i64, NaiveDate, Arc<str>);
 
-/// What a server has seen since its last flush.
+/// What a server has seen since its last flush, of every site.
 #[derive(Default, Debug)]
 pub struct Batch {
     pub(crate) visitors: BTreeMap<VisitorDay, VisitorAgg>,
-    /// (day, hour) → page views
-    pub(crate) views: BTreeMap<(NaiveDate, i64), i64>,
+    /// (site, day, hour) → page views
+    pub(crate) views: BTreeMap<(i64, NaiveDate, i64), i64>,
     /// (article, day) → views
     pub(crate) articles: BTreeMap<(i64, NaiveDate), i64>,
 }
@@ -126,16 +127,17 @@ pub struct Widget {
 pub struct Stats {
     db: Db,
     clock: Arc<dyn Clock>,
-    site_id: i64,
     pending: Mutex<Batch>,
-    salts: Mutex<HashMap<NaiveDate, Arc<str>>>,
+    /// (site, day) → the day's salt.
+    salts: Mutex<HashMap<(i64, NaiveDate), Arc<str>>>,
     /// Keys this server has flushed, with the last view flushed: the
     /// current viewer is in the database's numbers exactly when theirs is here.
     known: Mutex<HashMap<VisitorDay, DateTime<Utc>>>,
-    cache: Mutex<Option<Snapshot>>,
-    /// One request refreshes the widget's numbers; the others wait for it
-    /// rather than all asking the database at once.
-    refreshing: tokio::sync::Mutex<()>,
+    /// Each site's widget numbers, as last read.
+    cache: Mutex<HashMap<i64, Snapshot>>,
+    /// One request per site refreshes its widget's numbers; the others wait
+    /// for it rather than all asking the database at once.
+    refreshing: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
     snapshots: std::sync::atomic::AtomicU64,
     flush_lock: tokio::sync::Mutex<()>,
     /// How long writing a batch takes (for /metrics).
@@ -164,16 +166,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Stats {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, site_id: i64) -> Stats {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Stats {
         Stats {
             db,
             clock,
-            site_id,
             pending: Mutex::new(Batch::default()),
             salts: Mutex::new(HashMap::new()),
             known: Mutex::new(HashMap::new()),
-            cache: Mutex::new(None),
-            refreshing: tokio::sync::Mutex::new(()),
+            cache: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashMap::new()),
             snapshots: Default::default(),
             flush_lock: tokio::sync::Mutex::new(()),
             flush_timing: Default::default(),
@@ -186,24 +187,30 @@ impl Stats {
         self.clock.now()
     }
 
-    /// The visit a request would be, given its client address and
-    /// user-agent (the day's salt comes from the database once a day).
-    pub async fn visit(&self, ip: std::net::IpAddr, user_agent: &str) -> sqlx::Result<Visit> {
+    /// The visit a request to a site would be, given its client address
+    /// and user-agent (the day's salt comes from the database once a day).
+    pub async fn visit(
+        &self,
+        site_id: i64,
+        ip: std::net::IpAddr,
+        user_agent: &str,
+    ) -> sqlx::Result<Visit> {
         let at = self.now();
         let day = local_day(at);
-        let cached = lock(&self.salts).get(&day).cloned();
+        let cached = lock(&self.salts).get(&(site_id, day)).cloned();
         let salt = match cached {
             Some(s) => s,
             None => {
-                let s: Arc<str> = store::salt(&self.db, self.site_id, day, at).await?.into();
+                let s: Arc<str> = store::salt(&self.db, site_id, day, at).await?.into();
                 let mut salts = lock(&self.salts);
-                salts.retain(|d, _| *d >= day - Duration::days(1));
-                salts.insert(day, s.clone());
+                salts.retain(|(_, d), _| *d >= day - Duration::days(1));
+                salts.insert((site_id, day), s.clone());
                 s
             }
         };
         Ok(Visit {
-            key: visitor::key(&salt, self.site_id, ip, user_agent).into(),
+            site_id,
+            key: visitor::key(&salt, site_id, ip, user_agent).into(),
             day,
             at,
         })
@@ -214,7 +221,7 @@ impl Stats {
         let hour = local_hour(visit.at);
         let mut p = lock(&self.pending);
         p.visitors
-            .entry((visit.day, visit.key.clone()))
+            .entry((visit.site_id, visit.day, visit.key.clone()))
             .and_modify(|v| {
                 v.last = v.last.max(visit.at);
                 v.views += 1;
@@ -225,7 +232,7 @@ impl Stats {
                 first_hour: hour,
                 views: 1,
             });
-        *p.views.entry((visit.day, hour)).or_default() += 1;
+        *p.views.entry((visit.site_id, visit.day, hour)).or_default() += 1;
         if let Some(id) = article_id {
             *p.articles.entry((id, visit.day)).or_default() += 1;
         }
@@ -238,7 +245,7 @@ impl Stats {
         let batch = std::mem::take(&mut *lock(&self.pending));
         if !batch.is_empty() {
             let started = std::time::Instant::now();
-            if let Err(e) = store::write(&self.db, self.site_id, &batch).await {
+            if let Err(e) = store::write(&self.db, &batch).await {
                 lock(&self.pending).merge(batch);
                 self.flush_failures
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -246,11 +253,11 @@ impl Stats {
             }
             self.flush_timing.observe(started.elapsed());
             let mut known = lock(&self.known);
-            for ((day, key), v) in &batch.visitors {
-                let last = known.entry((*day, key.clone())).or_insert(v.last);
+            for ((site, day, key), v) in &batch.visitors {
+                let last = known.entry((*site, *day, key.clone())).or_insert(v.last);
                 *last = (*last).max(v.last);
             }
-            *lock(&self.cache) = None;
+            lock(&self.cache).clear();
         }
         self.purge_old().await
     }
@@ -263,18 +270,19 @@ impl Stats {
         }
         let yesterday = today - Duration::days(1);
         store::purge(&self.db, yesterday).await?;
-        lock(&self.known).retain(|(day, _), _| *day >= yesterday);
+        lock(&self.known).retain(|(_, day, _), _| *day >= yesterday);
         *lock(&self.last_purge) = Some(today);
         Ok(())
     }
 
-    /// The numbers in the database (flushed views), plus a starting total.
-    pub async fn counts(&self, start_total: i64) -> sqlx::Result<Counts> {
+    /// A site's numbers in the database (flushed views), plus its
+    /// starting total.
+    pub async fn counts(&self, site_id: i64, start_total: i64) -> sqlx::Result<Counts> {
         let now = self.now();
         let today = local_day(now);
         let [online, today_n, week, total] = store::counts(
             &self.db,
-            self.site_id,
+            site_id,
             today,
             monday_of(today),
             now - ONLINE_WINDOW,
@@ -284,49 +292,59 @@ impl Stats {
             online,
             today: today_n,
             week,
-            total: total + start_total,
+            total: total.saturating_add(start_total),
         })
     }
 
-    /// The widget's numbers and "Đọc nhiều", reused for a second; the
+    /// A site's widget numbers and "Đọc nhiều", reused for a second; the
     /// current viewer is counted even before their view is flushed.
-    pub async fn widget(&self, start_total: i64, viewer: Option<&Visit>) -> sqlx::Result<Widget> {
+    pub async fn widget(
+        &self,
+        site_id: i64,
+        start_total: i64,
+        viewer: Option<&Visit>,
+    ) -> sqlx::Result<Widget> {
         let fresh = || {
             lock(&self.cache)
-                .as_ref()
+                .get(&site_id)
                 .filter(|s| s.at.elapsed() < CACHE_FOR)
                 .map(|s| (s.counts, s.most_read.clone(), s.id))
         };
         let (mut counts, most_read, snapshot) = match fresh() {
             Some(c) => c,
             None => {
-                let _one = self.refreshing.lock().await;
+                let refreshing = lock(&self.refreshing).entry(site_id).or_default().clone();
+                let _one = refreshing.lock().await;
                 match fresh() {
                     Some(c) => c,
                     None => {
                         let now = self.now();
-                        let counts = self.counts(start_total).await?;
+                        let counts = self.counts(site_id, start_total).await?;
                         let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
-                        let most_read = Arc::new(
-                            store::most_read(&self.db, self.site_id, since, now, 5).await?,
-                        );
+                        let most_read =
+                            Arc::new(store::most_read(&self.db, site_id, since, now, 5).await?);
                         let id = self
                             .snapshots
                             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                             + 1;
-                        *lock(&self.cache) = Some(Snapshot {
-                            at: Instant::now(),
-                            id,
-                            counts,
-                            most_read: most_read.clone(),
-                        });
+                        lock(&self.cache).insert(
+                            site_id,
+                            Snapshot {
+                                at: Instant::now(),
+                                id,
+                                counts,
+                                most_read: most_read.clone(),
+                            },
+                        );
                         (counts, most_read, id)
                     }
                 }
             }
         };
-        if let Some(v) = viewer {
-            let flushed = lock(&self.known).get(&(v.day, v.key.clone())).copied();
+        if let Some(v) = viewer.filter(|v| v.site_id == site_id) {
+            let flushed = lock(&self.known)
+                .get(&(v.site_id, v.day, v.key.clone()))
+                .copied();
             if flushed.is_none() {
                 counts.today += 1;
                 counts.week += 1;
@@ -345,7 +363,7 @@ impl Stats {
 
     /// For tests and the admin page: forget the cached widget numbers.
     pub fn invalidate(&self) {
-        *lock(&self.cache) = None;
+        lock(&self.cache).clear();
     }
 }
 

@@ -29,7 +29,7 @@ pub async fn salt(
 /// decides who is new, so N distinct visitors add exactly N, whichever
 /// servers saw them. Rows are written in key order, so concurrent flushes
 /// cannot deadlock.
-pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
+pub async fn write(db: &Db, batch: &Batch) -> sqlx::Result<()> {
     const INSERT_VISITOR: &str = "INSERT INTO stats_visitors (site_id, day, key, first_seen, last_seen, views) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (site_id, day, key) DO NOTHING RETURNING views";
     const UPDATE_VISITOR: &str = "UPDATE stats_visitors SET \
@@ -47,33 +47,33 @@ pub async fn write(db: &Db, site_id: i64, batch: &Batch) -> sqlx::Result<()> {
 
     let mut tx = db.begin().await?;
     with_tx!(tx, conn => {
-        // (day, hour) → (new visitors, page views)
-        let mut hours: BTreeMap<(NaiveDate, i64), (i64, i64)> = BTreeMap::new();
-        for ((day, hour), views) in &batch.views {
-            hours.entry((*day, *hour)).or_default().1 += views;
+        // (site, day, hour) → (new visitors, page views)
+        let mut hours: BTreeMap<(i64, NaiveDate, i64), (i64, i64)> = BTreeMap::new();
+        for ((site_id, day, hour), views) in &batch.views {
+            hours.entry((*site_id, *day, *hour)).or_default().1 += views;
         }
-        for ((day, key), v) in &batch.visitors {
+        for ((site_id, day, key), v) in &batch.visitors {
             let inserted: Option<i64> = sqlx::query_scalar(INSERT_VISITOR)
-                .bind(site_id).bind(*day).bind(key).bind(v.first).bind(v.last).bind(v.views)
+                .bind(*site_id).bind(*day).bind(key).bind(v.first).bind(v.last).bind(v.views)
                 .fetch_optional(&mut *conn).await?;
             if inserted.is_some() {
-                hours.entry((*day, v.first_hour)).or_default().0 += 1;
+                hours.entry((*site_id, *day, v.first_hour)).or_default().0 += 1;
             } else {
                 sqlx::query(UPDATE_VISITOR)
-                    .bind(v.last).bind(v.views).bind(site_id).bind(*day).bind(key)
+                    .bind(v.last).bind(v.views).bind(*site_id).bind(*day).bind(key)
                     .execute(&mut *conn).await?;
             }
         }
-        let mut days: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
-        for ((day, hour), (visitors, views)) in &hours {
-            sqlx::query(HOURLY).bind(site_id).bind(*day).bind(*hour).bind(*visitors).bind(*views)
+        let mut days: BTreeMap<(i64, NaiveDate), (i64, i64)> = BTreeMap::new();
+        for ((site_id, day, hour), (visitors, views)) in &hours {
+            sqlx::query(HOURLY).bind(*site_id).bind(*day).bind(*hour).bind(*visitors).bind(*views)
                 .execute(&mut *conn).await?;
-            let d = days.entry(*day).or_default();
+            let d = days.entry((*site_id, *day)).or_default();
             d.0 += visitors;
             d.1 += views;
         }
-        for (day, (visitors, views)) in &days {
-            sqlx::query(DAILY).bind(site_id).bind(*day).bind(*visitors).bind(*views)
+        for ((site_id, day), (visitors, views)) in &days {
+            sqlx::query(DAILY).bind(*site_id).bind(*day).bind(*visitors).bind(*views)
                 .execute(&mut *conn).await?;
         }
         for ((article, day), views) in &batch.articles {
@@ -102,6 +102,30 @@ pub async fn counts(
         sums[i] = with_db!(db, pool => sqlx::query_scalar(SUM).bind(site_id).bind(from).bind(today).fetch_one(pool).await)?;
     }
     Ok([online, sums[0], sums[1], sums[2]])
+}
+
+/// One site's visitors: today, this week, all days (before its starting
+/// total is added).
+#[derive(Clone, Debug, FromRow)]
+pub struct SiteTotals {
+    pub site_id: i64,
+    pub today: i64,
+    pub week: i64,
+    pub total: i64,
+}
+
+/// Every site's visitors in one query, for the province office's table.
+pub async fn totals_by_site(
+    db: &Db,
+    today: NaiveDate,
+    monday: NaiveDate,
+) -> sqlx::Result<Vec<SiteTotals>> {
+    const SQL: &str = "SELECT site_id, \
+         CAST(COALESCE(SUM(CASE WHEN day = $1 THEN visitors ELSE 0 END), 0) AS BIGINT) AS today, \
+         CAST(COALESCE(SUM(CASE WHEN day >= $2 AND day <= $1 THEN visitors ELSE 0 END), 0) AS BIGINT) AS week, \
+         CAST(COALESCE(SUM(CASE WHEN day <= $1 THEN visitors ELSE 0 END), 0) AS BIGINT) AS total \
+         FROM stats_daily GROUP BY site_id";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(today).bind(monday).fetch_all(pool).await)
 }
 
 #[derive(Clone, Debug, FromRow)]

@@ -6,16 +6,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 /// `GET /api/v1/stats` → `{"online":…,"today":…,"week":…,"total":…}`, the
 /// widget's numbers. This server's latest views are written first, so the
 /// answer is exact for everything it has seen.
-pub async fn stats(State(state): State<AppState>) -> Response {
+pub async fn stats(State(state): State<AppState>, CurrentSite(site): CurrentSite) -> Response {
     let stats = state.stats();
     let result = async {
         stats.flush().await?;
-        stats.counts(state.site().stats_start_total).await
+        stats.counts(site.id, site.stats_start_total).await
     }
     .await;
     match result {

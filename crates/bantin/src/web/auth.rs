@@ -1,6 +1,8 @@
 //! Logging in and out, and the [`Staff`] extractor every admin handler
 //! takes: no session, no handler (a redirect to the login page instead).
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query, State};
@@ -14,21 +16,29 @@ use crate::accounts::session::{self, Session};
 use crate::accounts::{Role, User, csrf, password, throttle, user};
 use crate::audit;
 use crate::content::editorial;
+use crate::site::Site;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppError;
 use crate::web::form::VForm;
 use crate::web::layout::Layout;
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
-/// A logged-in staff member.
+/// A logged-in staff member, on the site whose session it is.
 pub struct Staff {
     pub user: User,
     pub session: Session,
+    pub site: Arc<Site>,
 }
 
 impl Staff {
     pub fn role(&self) -> Role {
         self.user.role
+    }
+
+    /// An account of the province IT office (see `accounts::User::operator`).
+    pub fn is_operator(&self) -> bool {
+        self.user.operator && self.user.role == Role::Admin
     }
 
     /// The staff member as the actor of editorial actions.
@@ -63,8 +73,13 @@ impl Staff {
     }
 }
 
-/// The logged-in staff member a request comes from, if any.
-pub async fn staff_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Staff>, AppError> {
+/// The logged-in staff member a request to `site` comes from, if any (a
+/// session is valid on the site that made it only).
+pub async fn staff_of(
+    headers: &HeaderMap,
+    state: &AppState,
+    site: &Arc<Site>,
+) -> Result<Option<Staff>, AppError> {
     let Some(token) = headers
         .get(COOKIE)
         .and_then(|v| v.to_str().ok())
@@ -72,8 +87,18 @@ pub async fn staff_of(headers: &HeaderMap, state: &AppState) -> Result<Option<St
     else {
         return Ok(None);
     };
-    let found = session::lookup(state.db(), state.site().id, token, state.now()).await?;
-    Ok(found.map(|(session, user)| Staff { user, session }))
+    let found = session::lookup(state.db(), site.id, token, state.now()).await?;
+    Ok(found.map(|(session, user)| Staff {
+        user,
+        session,
+        site: site.clone(),
+    }))
+}
+
+/// The staff member of a request's parts, on the request's site.
+async fn staff_of_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Staff>, AppError> {
+    let CurrentSite(site) = CurrentSite::from_request_parts(parts, state).await?;
+    staff_of(&parts.headers, state, &site).await
 }
 
 impl FromRequestParts<AppState> for Staff {
@@ -83,7 +108,7 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match staff_of(&parts.headers, state).await {
+        match staff_of_parts(parts, state).await {
             Ok(Some(staff)) => Ok(staff),
             Ok(None) => {
                 // Inside the nested /admin router the URI is stripped of its
@@ -111,7 +136,7 @@ impl FromRequestParts<AppState> for MaybeStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        staff_of(&parts.headers, state)
+        staff_of_parts(parts, state)
             .await
             .map(MaybeStaff)
             .map_err(IntoResponse::into_response)
@@ -154,13 +179,13 @@ pub struct NextQuery {
 }
 
 fn login_page(
-    state: &AppState,
+    site: &Site,
     username: &str,
     next: &str,
     error: &str,
 ) -> Result<Html<String>, AppError> {
     let page = LoginPage {
-        layout: Layout::new(&state.site(), "Đăng nhập", ""),
+        layout: Layout::new(site, "Đăng nhập", ""),
         username: username.to_owned(),
         next: next.to_owned(),
         error: error.to_owned(),
@@ -169,7 +194,7 @@ fn login_page(
 }
 
 pub async fn login_form(
-    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     MaybeStaff(staff): MaybeStaff,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -177,7 +202,7 @@ pub async fn login_form(
     if staff.is_some() {
         return Ok(Redirect::to(next).into_response());
     }
-    Ok(login_page(&state, "", next, "")?.into_response())
+    Ok(login_page(&site, "", next, "")?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -204,17 +229,18 @@ fn locked_message(
 
 pub async fn login(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     ClientAddr(addr): ClientAddr,
     VForm(form): VForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, now) = (state.db(), state.now());
     let next = safe_next(Some(&form.tiep)).to_owned();
     let shown_name: String = form.username.trim().chars().take(64).collect();
     let key = user::normalize_username(&form.username).unwrap_or_else(|| shown_name.to_lowercase());
     let keys = throttle::Keys::new(db, &key, addr).await?;
 
     if let Some(until) = throttle::locked_until(db, site.id, &keys, now).await? {
-        let page = login_page(&state, &shown_name, &next, &locked_message(until, now))?;
+        let page = login_page(&site, &shown_name, &next, &locked_message(until, now))?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
 
@@ -252,7 +278,7 @@ pub async fn login(
             let mut headers = HeaderMap::new();
             headers.insert(
                 SET_COOKIE,
-                HeaderValue::from_str(&session::cookie(&created.token, state.https()))
+                HeaderValue::from_str(&session::cookie(&created.token, state.https(&site)))
                     .map_err(anyhow::Error::from)?,
             );
             headers.insert(
@@ -282,7 +308,7 @@ pub async fn login(
                 Some(until) => locked_message(until, now),
                 None => WRONG.to_owned(),
             };
-            let page = login_page(&state, &shown_name, &next, &message)?;
+            let page = login_page(&site, &shown_name, &next, &message)?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
     }
@@ -305,7 +331,7 @@ pub async fn logout(
     audit::record(
         &mut tx,
         audit::Record {
-            site_id: state.site().id,
+            site_id: staff.site.id,
             user_id: Some(staff.user.id),
             action: audit::Action::Logout,
             target: &staff.user.username,
@@ -318,7 +344,8 @@ pub async fn logout(
     let mut headers = HeaderMap::new();
     headers.insert(
         SET_COOKIE,
-        HeaderValue::from_str(&session::cookie("", state.https())).map_err(anyhow::Error::from)?,
+        HeaderValue::from_str(&session::cookie("", state.https(&staff.site)))
+            .map_err(anyhow::Error::from)?,
     );
     headers.insert(LOCATION, HeaderValue::from_static("/"));
     Ok((StatusCode::SEE_OTHER, headers).into_response())

@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -17,7 +17,7 @@ use http_body::Body as _;
 use crate::accounts::manage;
 use crate::content::editorial;
 use crate::web::layout::Layout;
-use crate::web::state::AppState;
+use crate::web::middleware::site::CurrentSite;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -149,11 +149,30 @@ struct ErrorTemplate {
     status: u16,
 }
 
-pub async fn render_error_pages(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The answer for a host no site answers: no data of any site.
+pub fn unknown_site() -> Response {
+    let heading = title(StatusCode::NOT_FOUND);
+    let page = ErrorTemplate {
+        layout: Layout::neutral(heading),
+        heading,
+        message: "Không có trang thông tin điện tử nào ở địa chỉ này. Hãy kiểm tra lại tên miền."
+            .into(),
+        status: 404,
+    };
+    let html = page.render().unwrap_or_else(|_| heading.to_owned());
+    (
+        StatusCode::NOT_FOUND,
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        html,
+    )
+        .into_response()
+}
+
+pub async fn render_error_pages(request: Request, next: Next) -> Response {
+    let site = request.extensions().get::<CurrentSite>().cloned();
     let response = next.run(request).await;
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().cloned();
@@ -164,8 +183,12 @@ pub async fn render_error_pages(
         None => return response,
     };
     let heading = title(status);
+    let layout = match &site {
+        Some(s) => Layout::new(&s.0, heading, ""),
+        None => Layout::neutral(heading),
+    };
     let page = ErrorTemplate {
-        layout: Layout::new(&state.site(), heading, ""),
+        layout,
         heading,
         message,
         status: status.as_u16(),

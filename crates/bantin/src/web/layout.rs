@@ -77,6 +77,20 @@ impl Layout {
         }
     }
 
+    /// A frame that names no site (a host no site answers).
+    pub fn neutral(title: &str) -> Layout {
+        Layout {
+            site_name: "Cổng thông tin điện tử".into(),
+            site_description: String::new(),
+            page_title: title.to_owned(),
+            meta_description: String::new(),
+            stylesheet: assets::stylesheet_href(),
+            nav: Nav::None,
+            search_query: String::new(),
+            sidebar: None,
+        }
+    }
+
     pub fn sidebar(mut self, sidebar: Sidebar) -> Layout {
         self.sidebar = Some(sidebar);
         self

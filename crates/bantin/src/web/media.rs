@@ -1,5 +1,6 @@
-//! `/media/{file}`: uploaded images, under their generated names only,
-//! cached for a year (a name never changes content).
+//! `/media/{file}`: uploaded images, under their generated names only, of
+//! the request's site only, cached for a year (a name never changes
+//! content).
 
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -7,13 +8,17 @@ use axum::response::{IntoResponse, Response};
 
 use crate::content::media::is_media_file_name;
 use crate::web::error::AppError;
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 pub async fn serve(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
-    if !is_media_file_name(&file) {
+    if !is_media_file_name(&file)
+        || state.media_owners().site_of(state.db(), &file).await? != Some(site.id)
+    {
         return Err(AppError::NotFound);
     }
     let content_type = match file.rsplit_once('.').map(|(_, e)| e) {

@@ -9,7 +9,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use super::middleware::{input, metrics, overload, request_id, same_origin, security, visits};
+use super::middleware::{
+    input, metrics, overload, request_id, same_origin, security, site, visits,
+};
 use super::state::AppState;
 use super::{admin, api, assets, auth, error, health, media, monitoring, public};
 
@@ -48,10 +50,8 @@ pub fn router(state: AppState) -> Router {
         .layer(mw::from_fn(input::clean_query))
         .layer(mw::from_fn_with_state(state.clone(), overload::shed))
         .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
-        .layer(mw::from_fn_with_state(
-            state.clone(),
-            error::render_error_pages,
-        ))
+        .layer(mw::from_fn(error::render_error_pages))
+        .layer(mw::from_fn_with_state(state.clone(), site::resolve))
         .layer(mw::from_fn_with_state(state.clone(), security::headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

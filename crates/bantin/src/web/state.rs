@@ -9,13 +9,14 @@ use crate::config::Config;
 use crate::content::media::Library;
 use crate::db::Db;
 use crate::metrics::Metrics;
-use crate::site::{self, Site};
+use crate::site::{Directory, Site};
 use crate::stats::Stats;
 
 /// What the server needs from its configuration.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// How readers reach the site, without a trailing slash.
+    /// `--public-url`: how readers reach a site that has no address of its
+    /// own stored (the default site of a one-site deployment).
     pub public_url: Option<String>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where uploaded images live (`DATA_DIR/media`).
@@ -59,9 +60,14 @@ struct Inner {
     in_flight: tokio::sync::Semaphore,
     public_reads: crate::content::cache::PublicReads,
     article_pages: super::public::page_cache::PageCache,
-    /// The site's settings, loaded once: every page needs them.
-    site: RwLock<Arc<Site>>,
+    media_owners: crate::content::media::Owners,
+    /// Every site and its hosts (see `site::Directory`).
+    sites: RwLock<Arc<Directory>>,
 }
+
+/// How often the sites are read again, so that a change made through
+/// another server (or the command line) is served within this long.
+pub const SITES_RELOAD: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl AppState {
     pub async fn new(
@@ -69,10 +75,10 @@ impl AppState {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> anyhow::Result<AppState> {
-        let site = site::load_default(&db).await?;
+        let directory = Directory::load(&db).await?;
         std::fs::create_dir_all(&settings.media_dir)?;
-        let stats = Stats::new(db.clone(), clock.clone(), site.id);
-        Ok(AppState(Arc::new(Inner {
+        let stats = Stats::new(db.clone(), clock.clone());
+        let state = AppState(Arc::new(Inner {
             db,
             clock,
             stats,
@@ -80,9 +86,12 @@ impl AppState {
             in_flight: tokio::sync::Semaphore::new(settings.max_in_flight),
             public_reads: Default::default(),
             article_pages: Default::default(),
-            site: RwLock::new(Arc::new(site)),
+            media_owners: Default::default(),
+            sites: RwLock::new(Arc::new(directory)),
             settings,
-        })))
+        }));
+        tokio::spawn(keep_sites_fresh(Arc::downgrade(&state.0)));
+        Ok(state)
     }
 
     pub fn db(&self) -> &Db {
@@ -111,6 +120,11 @@ impl AppState {
         &self.0.article_pages
     }
 
+    /// Which site each uploaded image belongs to.
+    pub fn media_owners(&self) -> &crate::content::media::Owners {
+        &self.0.media_owners
+    }
+
     /// Slots for requests being handled (see `web::overload`).
     pub fn in_flight(&self) -> &tokio::sync::Semaphore {
         &self.0.in_flight
@@ -128,27 +142,56 @@ impl AppState {
         }
     }
 
-    pub fn public_url(&self) -> Option<&str> {
-        self.0.settings.public_url.as_deref()
+    /// The address readers reach a site at: its own, or for a site that
+    /// has none, the configured `--public-url`.
+    pub fn public_url(&self, site: &Site) -> Option<String> {
+        site.public_url
+            .clone()
+            .or_else(|| self.0.settings.public_url.clone())
     }
 
-    /// Served over https: cookies are `Secure`, HSTS is sent.
-    pub fn https(&self) -> bool {
-        self.public_url().is_some_and(|u| u.starts_with("https://"))
+    /// Whether a site is served over https: cookies are `Secure`, HSTS is sent.
+    pub fn https(&self, site: &Site) -> bool {
+        self.public_url(site)
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
-    pub fn site(&self) -> Arc<Site> {
+    /// Every site and its hosts, as last read.
+    pub fn sites(&self) -> Arc<Directory> {
         self.0
-            .site
+            .sites
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    /// Re-reads the site's settings after they changed.
-    pub async fn reload_site(&self) -> sqlx::Result<()> {
-        let site = site::load_default(&self.0.db).await?;
-        *self.0.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
-        Ok(())
+    /// One site, as last read.
+    pub fn site(&self, id: i64) -> Option<Arc<Site>> {
+        self.sites().get(id)
+    }
+
+    /// Reads the sites again (after a change, or every [`SITES_RELOAD`]).
+    pub async fn reload_sites(&self) -> sqlx::Result<()> {
+        reload(&self.0).await
+    }
+}
+
+async fn reload(inner: &Inner) -> sqlx::Result<()> {
+    let directory = Directory::load(&inner.db).await?;
+    *inner.sites.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(directory);
+    Ok(())
+}
+
+/// Re-reads the sites every [`SITES_RELOAD`] while the state lives.
+async fn keep_sites_fresh(state: std::sync::Weak<Inner>) {
+    let mut every = tokio::time::interval(SITES_RELOAD);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let Some(inner) = state.upgrade() else { return };
+        if let Err(e) = reload(&inner).await {
+            tracing::warn!(error = %e, "cannot read the sites again; keeping the last ones");
+        }
     }
 }

@@ -7,7 +7,7 @@ async fn import_path(
     app: &TestApp,
     path: &std::path::Path,
 ) -> Result<import::Imported, ImportError> {
-    let site = app.state.site();
+    let site = app.site();
     import::import_file(&app.db, &site, None, path, app.clock_now()).await
 }
 
@@ -33,7 +33,7 @@ both_databases! {
         let text = fixture_text("ngay-hoi-dai-doan-ket.txt");
         let mut tasks = Vec::new();
         for _ in 0..6 {
-            let (db, site_id, now, text) = (app.db.clone(), app.state.site().id, app.clock_now(), text.clone());
+            let (db, site_id, now, text) = (app.db.clone(), app.site().id, app.clock_now(), text.clone());
             tasks.push(tokio::spawn(async move {
                 let page = import::parse(&text, None).unwrap();
                 import::store(&db, site_id, None, &page, now).await.unwrap()
@@ -94,9 +94,9 @@ both_databases! {
     }
 
     async fn the_house_tone_style_applies_to_stored_text(app) {
-        let site = app.state.site();
+        let site = app.site();
         bantin::site::set_tone_style(&app.db, site.id, Some(vntext::ToneStyle::Old), app.clock_now()).await.unwrap();
-        app.state.reload_site().await.unwrap();
+        app.state.reload_sites().await.unwrap();
         let done = app.import_text("Hoà giải ở cơ sở\n\nTổ hoà giải thôn đã giúp bà con khoẻ mạnh, thuỷ lợi tốt, số lựơng lớn.\n").await;
         assert_eq!(done.path, "/tin-tuc/hoa-giai-o-co-so");
         let page = app.get(&done.path).await;

@@ -38,7 +38,7 @@ async fn populate(app: &TestApp) {
         bantin::content::media::upload(
             &app.db,
             &app.state.library(),
-            app.state.site().id,
+            app.site().id,
             Some(user),
             upload,
             app.clock_now(),

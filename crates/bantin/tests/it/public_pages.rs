@@ -42,9 +42,9 @@ both_databases! {
     }
 
     async fn site_name_comes_from_the_database(app) {
-        let site = app.state.site();
+        let site = app.site();
         bantin::site::rename(&app.db, site.id, "Đảng bộ xã Sín Chéng", app.clock_now()).await.unwrap();
-        app.state.reload_site().await.unwrap();
+        app.state.reload_sites().await.unwrap();
         let r = app.get("/").await;
         assert!(r.body.contains("<title>Đảng bộ xã Sín Chéng</title>"), "{}", r.body);
     }
@@ -151,7 +151,7 @@ both_databases! {
 
     async fn scheduled_and_unpublished_articles_stay_hidden(app) {
         use bantin::content::article::{self, NewArticle, Status};
-        let site = app.state.site();
+        let site = app.site();
         let now = app.clock_now();
         for (slug, status, at) in [
             ("hen-gio", Status::Published, Some(now + Duration::hours(2))),

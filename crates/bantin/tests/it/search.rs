@@ -165,7 +165,7 @@ both_databases! {
     async fn reindex_keeps_every_search_index_in_step(app) {
         add(&app, "Tổ hoà giải thôn Nàn Sín", "Tổ hoà giải làm việc tốt.").await;
         add(&app, "Tin ngắn", "Thôn bản giữ gìn hòa bình.").await;
-        assert_eq!(bantin::search::store::reindex(&app.db, false).await.unwrap(), 2);
+        assert_eq!(bantin::search::store::reindex(&app.db, false, None).await.unwrap(), 2);
         assert_eq!(api(&app, "hoa giai").await["total"], 1);
         assert_eq!(api(&app, "\"giu gin hoa binh\"").await["total"], 1);
         assert_eq!(api(&app, "thon").await["total"], 2);

@@ -165,13 +165,13 @@ both_databases! {
     }
 
     async fn the_widget_shows_the_numbers_and_its_viewer(app) {
-        let site = app.state.site();
+        let site = app.site();
         let settings = bantin::site::Settings {
             name: site.name.clone(), description: String::new(), address: String::new(), phone: String::new(),
-            email: String::new(), stats_start_total: 1233, tone_style: None,
+            email: String::new(), stats_start_total: 1233, tone_style: None, show_in_parent: true,
         };
         bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap();
-        app.state.reload_site().await.unwrap();
+        app.state.reload_sites().await.unwrap();
         // The very first visitor sees themself counted, as on the seed page.
         let first = app.visit("/", "203.0.113.1", &phone(1)).await;
         let widget = first.body.split("Thống kê truy cập").nth(1).unwrap();

@@ -43,11 +43,11 @@ pub async fn list(
         .and_then(|q| q.trang.as_deref())
         .map(|t| format!("trang={t}"));
     let page = i64::from(params::page(raw.as_deref())?);
-    let (db, site) = (state.db(), state.site());
+    let (db, site) = (state.db(), staff.site.clone());
     let pages = ((audit::count(db, site.id).await? + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let entries = audit::list(db, site.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let view = Page {
-        layout: AdminLayout::new(&state, &staff, "audit", "Nhật ký"),
+        layout: AdminLayout::new(&staff, "audit", "Nhật ký"),
         entries: entries
             .into_iter()
             .map(|e| EntryRow {

@@ -23,8 +23,8 @@ struct Page {
 
 async fn page(state: &AppState, staff: &Staff, error: &str) -> Result<Html<String>, AppError> {
     let view = Page {
-        layout: AdminLayout::new(state, staff, "categories", "Chuyên mục"),
-        categories: category::list(state.db(), state.site().id).await?,
+        layout: AdminLayout::new(staff, "categories", "Chuyên mục"),
+        categories: category::list(state.db(), staff.site.id).await?,
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))
@@ -76,7 +76,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let done = category::create(db, site.id, Some(staff.user.id), &form.form(), now).await?;
     answer(&state, &staff, done.map(|_| ())).await
 }
@@ -89,7 +89,7 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     category::find(db, site.id, id)
         .await?
         .ok_or(AppError::NotFound)?;

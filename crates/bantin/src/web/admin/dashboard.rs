@@ -28,7 +28,7 @@ pub async fn show(
     staff: Staff,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let mine = Some(staff.user.id);
     // Authors see their own submissions waiting; reviewers see everyone's.
     let pending_of = if staff.role().can_review() {
@@ -57,7 +57,7 @@ pub async fn show(
             article::list_admin(db, site.id, Some(Status::Published), None, PER_SECTION, 0).await?,
             now,
         ),
-        layout: AdminLayout::new(&state, &staff, "dashboard", "Tổng quan")
+        layout: AdminLayout::new(&staff, "dashboard", "Tổng quan")
             .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref())),
     };
     Ok(Html(page.render()?))

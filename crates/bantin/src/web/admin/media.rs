@@ -47,9 +47,9 @@ async fn page(
     error: &str,
     notice: Option<&str>,
 ) -> Result<Html<String>, AppError> {
-    let images = media::list(state.db(), state.site().id, 100).await?;
+    let images = media::list(state.db(), staff.site.id, 100).await?;
     let view = Page {
-        layout: AdminLayout::new(state, staff, "media", "Ảnh").notice(notice),
+        layout: AdminLayout::new(staff, "media", "Ảnh").notice(notice),
         images: images.into_iter().map(row).collect(),
         error: error.to_owned(),
         max_upload_mb: state.settings().max_upload_bytes / (1024 * 1024),
@@ -87,7 +87,7 @@ pub async fn upload(
         )
             .into_response());
     };
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let upload = media::Upload {
         file_name: name,
         bytes,

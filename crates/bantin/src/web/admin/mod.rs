@@ -7,7 +7,9 @@ mod categories;
 mod dashboard;
 mod media;
 mod settings;
+mod sites;
 mod stats_page;
+mod target;
 mod users;
 
 use axum::Router;
@@ -48,6 +50,17 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::update))
         .route("/settings", get(settings::show).post(settings::save))
+        .route("/sites", get(sites::list).post(sites::create))
+        .route("/sites/{id}", get(sites::edit).post(sites::update))
+        .route(
+            "/sites/{id}/users",
+            get(users::list_site).post(users::create_site),
+        )
+        .route("/sites/{id}/users/{user}", post(users::update_site))
+        .route(
+            "/sites/{id}/settings",
+            get(settings::show_site).post(settings::save_site),
+        )
         .route("/audit", get(audit_log::list))
         .route("/media", get(media::list).post(media::upload))
         .route("/stats", get(stats_page::show))
@@ -68,23 +81,26 @@ pub struct AdminLayout {
     pub section: &'static str,
     pub can_review: bool,
     pub can_administer: bool,
+    /// The province IT office: sites, and every site's users and settings.
+    pub is_operator: bool,
     pub stylesheet: &'static str,
     pub admin_stylesheet: &'static str,
     pub notice: String,
 }
 
 impl AdminLayout {
-    pub fn new(state: &AppState, staff: &Staff, section: &'static str, title: &str) -> AdminLayout {
+    pub fn new(staff: &Staff, section: &'static str, title: &str) -> AdminLayout {
         let role = staff.role();
         AdminLayout {
-            site_name: state.site().name.clone(),
-            page_title: format!("{title} - Quản trị {}", state.site().name),
+            site_name: staff.site.name.clone(),
+            page_title: format!("{title} - Quản trị {}", staff.site.name),
             user_name: staff.user.display_name.clone(),
             role_label: role.label(),
             csrf: staff.session.csrf_token.clone(),
             section,
             can_review: role.can_review(),
             can_administer: role.can_administer(),
+            is_operator: staff.is_operator(),
             stylesheet: assets::stylesheet_href(),
             admin_stylesheet: assets::admin_stylesheet_href(),
             notice: String::new(),
@@ -101,6 +117,7 @@ impl AdminLayout {
             Some("da-go-bai") => "Đã gỡ bài khỏi trang.",
             Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",
             Some("da-tai-anh") => "Đã tải ảnh lên.",
+            Some("da-tao-trang") => "Đã tạo trang. Hãy tạo tài khoản quản trị cho trang này.",
             _ => "",
         }
         .to_owned();

@@ -1,13 +1,16 @@
-//! `/admin/settings` (admins): the site's name, contact details, the
-//! statistics starting total and the house style for tone marks.
+//! `/admin/settings` (admins), and `/admin/sites/{id}/settings` (the
+//! province IT office): the site's name, contact details, the statistics
+//! starting total, the house style for tone marks, and for a commune
+//! whether its news shows on the province's portal.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::target::Target;
 use super::{AdminLayout, ListQuery};
 use crate::site::{self, Typed};
 use crate::web::auth::Staff;
@@ -19,6 +22,9 @@ use crate::web::state::AppState;
 #[template(path = "admin/settings.html")]
 struct Page {
     layout: AdminLayout,
+    base: String,
+    own_site: bool,
+    site_name: String,
     name: String,
     description: String,
     address: String,
@@ -26,6 +32,9 @@ struct Page {
     email: String,
     stats_start_total: String,
     tone_style: String,
+    /// A commune's site: whether its news shows on the province's portal.
+    has_parent: bool,
+    show_in_parent: bool,
     error: String,
 }
 
@@ -38,14 +47,18 @@ pub struct SettingsForm {
 }
 
 fn render(
-    state: &AppState,
     staff: &Staff,
+    target: &Target,
     form: Typed,
     error: &str,
     notice: Option<&str>,
 ) -> Result<Html<String>, AppError> {
+    let section = if target.own { "settings" } else { "sites" };
     let view = Page {
-        layout: AdminLayout::new(state, staff, "settings", "Cài đặt").notice(notice),
+        layout: AdminLayout::new(staff, section, "Cài đặt").notice(notice),
+        base: target.base.clone(),
+        own_site: target.own,
+        site_name: target.site.name.clone(),
         name: form.name,
         description: form.description,
         address: form.address,
@@ -53,24 +66,60 @@ fn render(
         email: form.email,
         stats_start_total: form.stats_start_total,
         tone_style: form.tone_style,
+        has_parent: target.site.parent_id.is_some(),
+        show_in_parent: form.show_in_parent.is_some(),
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))
 }
 
+fn show_for(
+    staff: &Staff,
+    target: &Target,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    let notice = query.as_ref().ok().and_then(|q| q.notice.clone());
+    render(
+        staff,
+        target,
+        Typed::of(&target.site),
+        "",
+        notice.as_deref(),
+    )
+}
+
+async fn save_for(
+    state: &AppState,
+    staff: &Staff,
+    target: &Target,
+    form: SettingsForm,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let typed = form.typed;
+    let settings = match site::checked(&typed) {
+        Ok(s) => s,
+        Err(e) => {
+            let page = render(staff, target, typed, e, None)?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    site::update(
+        state.db(),
+        target.site.id,
+        Some(staff.user.id),
+        &settings,
+        state.now(),
+    )
+    .await?;
+    state.reload_sites().await?;
+    Ok(Redirect::to(&format!("{}/settings?thong-bao=da-luu", target.base)).into_response())
+}
+
 pub async fn show(
-    State(state): State<AppState>,
     staff: Staff,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    staff.require(staff.role().can_administer())?;
-    render(
-        &state,
-        &staff,
-        Typed::of(&state.site()),
-        "",
-        query.as_ref().ok().and_then(|q| q.notice.as_deref()),
-    )
+    show_for(&staff, &Target::own(&staff)?, query)
 }
 
 pub async fn save(
@@ -78,21 +127,25 @@ pub async fn save(
     staff: Staff,
     VForm(form): VForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    staff.require(staff.role().can_administer())?;
-    staff.check_csrf(&form.csrf)?;
-    let typed = form.typed;
-    let settings = match site::checked(&typed) {
-        Ok(s) => s,
-        Err(e) => {
-            return Ok((
-                StatusCode::BAD_REQUEST,
-                render(&state, &staff, typed, e, None)?,
-            )
-                .into_response());
-        }
-    };
-    let (db, site, now) = (state.db(), state.site(), state.now());
-    site::update(db, site.id, Some(staff.user.id), &settings, now).await?;
-    state.reload_site().await?;
-    Ok(Redirect::to("/admin/settings?thong-bao=da-luu").into_response())
+    let target = Target::own(&staff)?;
+    save_for(&state, &staff, &target, form).await
+}
+
+pub async fn show_site(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    show_for(&staff, &Target::other(&state, &staff, id).await?, query)
+}
+
+pub async fn save_site(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    VForm(form): VForm<SettingsForm>,
+) -> Result<Response, AppError> {
+    let target = Target::other(&state, &staff, id).await?;
+    save_for(&state, &staff, &target, form).await
 }

@@ -98,7 +98,7 @@ struct Page {
 pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, AppError> {
     let s = state.stats();
     s.flush().await?;
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let today = stats::local_day(now);
     let from = today - Duration::days(DAYS - 1);
     let rows = store::days(db, site.id, from, today).await?;
@@ -125,9 +125,9 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Html<St
         })
         .collect();
     let top = store::most_read(db, site.id, from, now, 10).await?;
-    let counts = s.counts(site.stats_start_total).await?;
+    let counts = s.counts(site.id, site.stats_start_total).await?;
     let page = Page {
-        layout: AdminLayout::new(&state, &staff, "stats", "Thống kê"),
+        layout: AdminLayout::new(&staff, "stats", "Thống kê"),
         days_chart: chart(&days, "Khách và lượt xem 30 ngày qua"),
         hours_chart: chart(&hours, "Khách mới và lượt xem theo giờ hôm nay"),
         days,

@@ -1,4 +1,5 @@
-//! `/admin/users` (admins): accounts, roles, passwords, disabling.
+//! `/admin/users` (admins), and `/admin/sites/{id}/users` (the province IT
+//! office): accounts, roles, passwords, disabling.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -6,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::target::Target;
 use super::{AdminLayout, date};
 use crate::accounts::{Role, manage, user};
 use crate::web::auth::Staff;
@@ -26,6 +28,9 @@ struct UserRow {
 #[template(path = "admin/users.html")]
 struct Page {
     layout: AdminLayout,
+    base: String,
+    own_site: bool,
+    site_name: String,
     users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     error: String,
@@ -36,12 +41,17 @@ struct Page {
 async fn page(
     state: &AppState,
     staff: &Staff,
+    target: &Target,
     error: &str,
     generated: Option<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let users = user::list(state.db(), state.site().id).await?;
+    let users = user::list(state.db(), target.site.id).await?;
+    let section = if target.own { "users" } else { "sites" };
     let view = Page {
-        layout: AdminLayout::new(state, staff, "users", "Người dùng"),
+        layout: AdminLayout::new(staff, section, "Người dùng"),
+        base: target.base.clone(),
+        own_site: target.own,
+        site_name: target.site.name.clone(),
         users: users
             .into_iter()
             .map(|u| UserRow {
@@ -60,17 +70,31 @@ async fn page(
     Ok(Html(view.render()?))
 }
 
-async fn refuse(state: &AppState, staff: &Staff, error: &str) -> Result<Response, AppError> {
+async fn refuse(
+    state: &AppState,
+    staff: &Staff,
+    target: &Target,
+    error: &str,
+) -> Result<Response, AppError> {
     Ok((
         StatusCode::BAD_REQUEST,
-        page(state, staff, error, None).await?,
+        page(state, staff, target, error, None).await?,
     )
         .into_response())
 }
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, AppError> {
-    staff.require(staff.role().can_administer())?;
-    page(&state, &staff, "", None).await
+    let target = Target::own(&staff)?;
+    page(&state, &staff, &target, "", None).await
+}
+
+pub async fn list_site(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(site_id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let target = Target::other(&state, &staff, site_id).await?;
+    page(&state, &staff, &target, "", None).await
 }
 
 #[derive(Deserialize)]
@@ -87,33 +111,57 @@ pub struct CreateForm {
     password: String,
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    staff: Staff,
-    VForm(form): VForm<CreateForm>,
+async fn create_for(
+    state: &AppState,
+    staff: &Staff,
+    target: &Target,
+    form: CreateForm,
 ) -> Result<Response, AppError> {
-    staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
     let Some(role) = Role::parse(&form.role) else {
-        return refuse(&state, &staff, "Vai trò không hợp lệ.").await;
+        return refuse(state, staff, target, "Vai trò không hợp lệ.").await;
     };
     let new = manage::NewAccount {
         username: &form.username,
         display_name: &form.display_name,
         role,
         password: (!form.password.is_empty()).then(|| form.password.clone()),
+        operator: false,
     };
-    let (db, site, now) = (state.db(), state.site(), state.now());
-    match manage::create(db, site.id, Some(staff.user.id), new, now).await {
+    let (db, now) = (state.db(), state.now());
+    match manage::create(db, target.site.id, Some(staff.user.id), new, now).await {
         Ok(created) => match created.generated_password {
-            Some(password) => Ok(page(&state, &staff, "", Some((created.username, password)))
-                .await?
-                .into_response()),
-            None => Ok(Redirect::to("/admin/users").into_response()),
+            Some(password) => {
+                Ok(
+                    page(state, staff, target, "", Some((created.username, password)))
+                        .await?
+                        .into_response(),
+                )
+            }
+            None => Ok(Redirect::to(&format!("{}/users", target.base)).into_response()),
         },
-        Err(manage::Error::Invalid(e)) => refuse(&state, &staff, &e).await,
+        Err(manage::Error::Invalid(e)) => refuse(state, staff, target, &e).await,
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    VForm(form): VForm<CreateForm>,
+) -> Result<Response, AppError> {
+    let target = Target::own(&staff)?;
+    create_for(&state, &staff, &target, form).await
+}
+
+pub async fn create_site(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(site_id): Path<i64>,
+    VForm(form): VForm<CreateForm>,
+) -> Result<Response, AppError> {
+    let target = Target::other(&state, &staff, site_id).await?;
+    create_for(&state, &staff, &target, form).await
 }
 
 #[derive(Deserialize)]
@@ -130,20 +178,21 @@ pub struct UpdateForm {
     password: String,
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    VForm(form): VForm<UpdateForm>,
+async fn update_for(
+    state: &AppState,
+    staff: &Staff,
+    target: &Target,
+    id: i64,
+    form: UpdateForm,
 ) -> Result<Response, AppError> {
-    staff.require(staff.role().can_administer())?;
     staff.check_csrf(&form.csrf)?;
-    let (db, site, now) = (state.db(), state.site(), state.now());
-    let target = user::find(db, site.id, id)
+    let (db, now) = (state.db(), state.now());
+    // Another site's account id is no account of this site.
+    let account = user::find(db, target.site.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let Some(role) = Role::parse(&form.role) else {
-        return refuse(&state, &staff, "Vai trò không hợp lệ.").await;
+        return refuse(state, staff, target, "Vai trò không hợp lệ.").await;
     };
     let change = manage::Change {
         display_name: Some(form.display_name),
@@ -151,9 +200,38 @@ pub async fn update(
         disabled: form.disabled.is_some(),
         password: (!form.password.is_empty()).then_some(form.password),
     };
-    match manage::update(db, site.id, Some(staff.user.id), &target, change, now).await {
-        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(manage::Error::Invalid(e)) => refuse(&state, &staff, &e).await,
+    match manage::update(
+        db,
+        target.site.id,
+        Some(staff.user.id),
+        &account,
+        change,
+        now,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("{}/users", target.base)).into_response()),
+        Err(manage::Error::Invalid(e)) => refuse(state, staff, target, &e).await,
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    VForm(form): VForm<UpdateForm>,
+) -> Result<Response, AppError> {
+    let target = Target::own(&staff)?;
+    update_for(&state, &staff, &target, id, form).await
+}
+
+pub async fn update_site(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((site_id, id)): Path<(i64, i64)>,
+    VForm(form): VForm<UpdateForm>,
+) -> Result<Response, AppError> {
+    let target = Target::other(&state, &staff, site_id).await?;
+    update_for(&state, &staff, &target, id, form).await
 }

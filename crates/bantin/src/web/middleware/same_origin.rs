@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::accounts::csrf::{self, Origin};
 use crate::web::error::AppError;
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -24,7 +25,11 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         origin: value(header::ORIGIN),
         host: value(header::HOST),
     };
-    if !csrf::is_same_origin(origin, state.public_url()) {
+    let public_url = request
+        .extensions()
+        .get::<CurrentSite>()
+        .and_then(|s| state.public_url(&s.0));
+    if !csrf::is_same_origin(origin, public_url.as_deref()) {
         return AppError::Forbidden(
             "Yêu cầu bị từ chối vì không được gửi từ chính trang này. Hãy tải lại trang rồi thử lại.".into(),
         )

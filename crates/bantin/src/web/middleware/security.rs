@@ -13,12 +13,17 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
     script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let https = response
+        .extensions()
+        .get::<CurrentSite>()
+        .is_some_and(|s| state.https(&s.0));
     let h = response.headers_mut();
-    if state.https() {
+    if https {
         h.insert(
             axum::http::header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

@@ -13,9 +13,13 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use std::sync::Arc;
+
+use crate::site::Site;
 use crate::stats::{Visit, visitor};
 use crate::web::auth;
 use crate::web::client::ClientAddr;
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 tokio::task_local! {
@@ -37,7 +41,14 @@ pub async fn count(
     request: Request,
     next: Next,
 ) -> Response {
-    let visit = match candidate(&state, request.method(), request.headers(), addr).await {
+    let site = request.extensions().get::<CurrentSite>().cloned();
+    let visit = match site {
+        Some(CurrentSite(site)) => {
+            candidate(&state, &site, request.method(), request.headers(), addr).await
+        }
+        None => Ok(None),
+    };
+    let visit = match visit {
         Ok(v) => v,
         Err(e) => {
             tracing::warn!(error = %e, "cannot prepare visit counting");
@@ -56,6 +67,7 @@ pub async fn count(
 
 async fn candidate(
     state: &AppState,
+    site: &Arc<Site>,
     method: &Method,
     headers: &HeaderMap,
     addr: Option<std::net::IpAddr>,
@@ -75,8 +87,8 @@ async fn candidate(
     {
         return Ok(None);
     }
-    if auth::staff_of(headers, state).await?.is_some() {
+    if auth::staff_of(headers, state, site).await?.is_some() {
         return Ok(None); // staff reading their own site
     }
-    Ok(Some(state.stats().visit(ip, ua).await?))
+    Ok(Some(state.stats().visit(site.id, ip, ua).await?))
 }

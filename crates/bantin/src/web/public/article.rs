@@ -13,8 +13,10 @@ use chrono::{DateTime, Utc};
 use super::page_cache::{MARKERS, RenderedPage};
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::localtime;
+use crate::site::Site;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav, Sidebar};
+use crate::web::middleware::site::CurrentSite;
 use crate::web::middleware::visits::ArticleViewed;
 use crate::web::state::AppState;
 
@@ -89,24 +91,28 @@ fn json_ld(
         .replace('&', "\\u0026")
 }
 
-pub async fn render_article(state: &AppState, view: ArticleView) -> Result<Html<String>, AppError> {
+pub async fn render_article(
+    state: &AppState,
+    site: &Site,
+    view: ArticleView,
+) -> Result<Html<String>, AppError> {
     let sidebar = match view.preview {
         true => None,
-        false => Some(super::sidebar(state).await?),
+        false => Some(super::sidebar(state, site).await?),
     };
-    render_with(state, view, sidebar)
+    render_with(site, view, sidebar)
 }
 
 fn render_with(
-    state: &AppState,
+    site: &Site,
     view: ArticleView,
     sidebar: Option<Sidebar>,
 ) -> Result<Html<String>, AppError> {
-    let mut layout = Layout::new(&state.site(), &view.title, &view.summary).nav(Nav::News);
+    let mut layout = Layout::new(site, &view.title, &view.summary).nav(Nav::News);
     if let Some(sidebar) = sidebar {
         layout = layout.sidebar(sidebar);
     }
-    let site_name = state.site().name.clone();
+    let site_name = site.name.clone();
     let canonical = format!("{}{}", view.base_url, view.path);
     let image_abs = if view.featured_image.is_empty() {
         String::new()
@@ -143,6 +149,7 @@ fn render_with(
 
 pub async fn show(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     headers: HeaderMap,
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
@@ -154,10 +161,10 @@ pub async fn show(
     if slug.len() > MAX_SLUG_BYTES {
         return Err(AppError::NotFound);
     }
-    let (site, now, db) = (state.site(), state.now(), state.db());
-    let base_url = super::feeds::base_url(&state, &headers);
-    let widget = super::widget(&state).await?;
-    let key = (slug, base_url);
+    let (now, db) = (state.now(), state.db());
+    let base_url = super::feeds::base_url(&state, &site, &headers);
+    let widget = super::widget(&state, &site).await?;
+    let key = (site.id, slug, base_url);
     // A kept page holds "Đọc nhiều" as it was: only from the same snapshot.
     if let Some(page) = state
         .article_pages()
@@ -169,7 +176,7 @@ pub async fn show(
     let generation = crate::content::cache::generation();
     let reads = state.public_reads();
     let found = reads
-        .article(db, site.id, &key.0, now)
+        .article(db, site.id, &key.1, now)
         .await?
         .ok_or(AppError::NotFound)?;
     let (a, featured_image) = (&found.0, found.1.clone());
@@ -192,7 +199,7 @@ pub async fn show(
         featured_image,
         latest,
         preview: false,
-        base_url: key.1.clone(),
+        base_url: key.2.clone(),
         path: crate::content::import::public_path(&a.slug),
     };
     // Rendered with markers for the numbers, kept, then filled in.
@@ -204,7 +211,7 @@ pub async fn show(
         total,
         most_read: super::most_read_links(&widget.most_read),
     };
-    let Html(html) = render_with(&state, view, Some(sidebar))?;
+    let Html(html) = render_with(&site, view, Some(sidebar))?;
     let page = RenderedPage::cut(&html, a.id, widget.snapshot).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("the article template lost its markers"))
     })?;

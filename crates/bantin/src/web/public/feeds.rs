@@ -1,6 +1,7 @@
 //! `/rss.xml` (RSS 2.0, the latest 20 articles), a feed per category
 //! (`/chuyen-muc/{slug}/rss.xml`), `/sitemap.xml` and `/robots.txt`.
-//! Absolute URLs use `--public-url`, or else the request's Host.
+//! Absolute URLs use the site's public address; only a one-site
+//! deployment without one falls back to the request's Host.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -12,17 +13,24 @@ use crate::content::category;
 use crate::content::html::escape;
 use crate::content::import::public_path;
 use crate::localtime;
+use crate::site::Site;
 use crate::web::error::AppError;
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 const FEED_ITEMS: i64 = 20;
 /// The sitemap protocol's limit per file.
 const SITEMAP_URLS: i64 = 50_000;
 
-/// `https://xa.gov.vn`: the configured public URL, or what the request says.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = state.public_url() {
-        return url.to_owned();
+/// `https://xa.gov.vn`: the site's public address. A site chosen by its
+/// host and without one is `https://HOST`; only the one site of a
+/// deployment without hosts may say what the request says.
+pub fn base_url(state: &AppState, site: &Site, headers: &HeaderMap) -> String {
+    if let Some(url) = state.public_url(site) {
+        return url;
+    }
+    if let Some(host) = &site.host {
+        return format!("https://{host}");
     }
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| {
         !h.is_empty()
@@ -43,8 +51,7 @@ fn xml(body: String, content_type: &'static str) -> Response {
         .into_response()
 }
 
-fn rss(state: &AppState, base: &str, title: &str, link: &str, items: &[Listed]) -> String {
-    let site = state.site();
+fn rss(site: &Site, base: &str, title: &str, link: &str, items: &[Listed]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n",
     );
@@ -111,22 +118,25 @@ fn rfc2822(at: chrono::DateTime<chrono::Utc>) -> String {
 
 pub async fn site_feed(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (site, now) = (state.site(), state.now());
+    let now = state.now();
     let items = article::list_public(state.db(), site.id, now, FEED_ITEMS, 0).await?;
+    let base = base_url(&state, &site, &headers);
     Ok(xml(
-        rss(&state, &base_url(&state, &headers), &site.name, "/", &items),
+        rss(&site, &base, &site.name, "/", &items),
         "application/rss+xml; charset=utf-8",
     ))
 }
 
 pub async fn category_feed(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let (site, now) = (state.site(), state.now());
+    let now = state.now();
     let cat = category::find_by_slug(state.db(), site.id, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -135,17 +145,24 @@ pub async fn category_feed(
     let title = format!("{} - {}", cat.name, site.name);
     let link = format!("/chuyen-muc/{}", cat.slug);
     Ok(xml(
-        rss(&state, &base_url(&state, &headers), &title, &link, &items),
+        rss(
+            &site,
+            &base_url(&state, &site, &headers),
+            &title,
+            &link,
+            &items,
+        ),
         "application/rss+xml; charset=utf-8",
     ))
 }
 
 pub async fn sitemap(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (site, now) = (state.site(), state.now());
-    let base = base_url(&state, &headers);
+    let now = state.now();
+    let base = base_url(&state, &site, &headers);
     let entries = article::sitemap_entries(state.db(), site.id, now, SITEMAP_URLS - 2).await?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -175,10 +192,14 @@ pub async fn sitemap(
     Ok(xml(out, "application/xml; charset=utf-8"))
 }
 
-pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn robots(
+    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
+    headers: HeaderMap,
+) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: /admin\nDisallow: /dang-nhap\nDisallow: /tim-kiem\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
-        base_url(&state, &headers)
+        base_url(&state, &site, &headers)
     );
     ([(CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

@@ -5,11 +5,27 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::{ListItem, items};
+use crate::content::import::public_path;
+use crate::localtime;
+use crate::site::Site;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
+use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 const HOME_ARTICLES: usize = 10;
+/// How many of the communes' newest articles a province's portal shows.
+const FROM_COMMUNES: i64 = 10;
+
+/// An article of a commune's site, on its province's portal.
+pub struct FromCommune {
+    pub title: String,
+    /// On the commune's own site.
+    pub href: String,
+    pub commune: String,
+    pub date: String,
+    pub datetime: String,
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -17,10 +33,43 @@ struct HomePage {
     layout: Layout,
     articles: Vec<ListItem>,
     has_more: bool,
+    /// "Tin từ các xã": on a province's portal only.
+    from_communes: Vec<FromCommune>,
 }
 
-pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let site = state.site();
+/// The newest articles of a province's communes, linking to their sites.
+async fn from_communes(state: &AppState, site: &Site) -> Result<Vec<FromCommune>, AppError> {
+    let children = state.sites().shown_children(site.id);
+    if children.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    let list = state
+        .public_reads()
+        .latest_of_sites(state.db(), &ids, state.now(), FROM_COMMUNES)
+        .await?;
+    Ok(list
+        .iter()
+        .filter_map(|a| {
+            let commune = children.iter().find(|c| c.id == a.site_id)?;
+            let base = state
+                .public_url(commune)
+                .unwrap_or_else(|| format!("https://{}", commune.label()));
+            Some(FromCommune {
+                title: a.title.clone(),
+                href: format!("{base}{}", public_path(&a.slug)),
+                commune: commune.name.clone(),
+                date: localtime::format_datetime(a.published_at),
+                datetime: localtime::rfc3339_local(a.published_at),
+            })
+        })
+        .collect())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
+) -> Result<Html<String>, AppError> {
     let list = state
         .public_reads()
         .latest(state.db(), site.id, state.now(), HOME_ARTICLES as i64 + 1)
@@ -30,9 +79,10 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppErro
     let page = HomePage {
         layout: Layout::new(&site, "", "")
             .nav(Nav::Home)
-            .sidebar(super::sidebar(&state).await?),
+            .sidebar(super::sidebar(&state, &site).await?),
         articles: items(list),
         has_more,
+        from_communes: from_communes(&state, &site).await?,
     };
     Ok(Html(page.render()?))
 }

@@ -10,6 +10,7 @@ pub mod search;
 use crate::content::article::Listed;
 use crate::content::import::public_path;
 use crate::localtime;
+use crate::site::Site;
 use crate::web::error::AppError;
 use crate::web::layout::{Sidebar, format_count};
 use crate::web::middleware::visits::current_visit;
@@ -46,10 +47,10 @@ pub fn items(list: Vec<Listed>) -> Vec<ListItem> {
 }
 
 /// The sidebar of public pages; the page's own viewer is already counted.
-pub async fn sidebar(state: &AppState) -> Result<Sidebar, AppError> {
+pub async fn sidebar(state: &AppState, site: &Site) -> Result<Sidebar, AppError> {
     let crate::stats::Widget {
         counts, most_read, ..
-    } = widget(state).await?;
+    } = widget(state, site).await?;
     Ok(Sidebar {
         online: format_count(counts.online),
         today: format_count(counts.today),
@@ -60,11 +61,11 @@ pub async fn sidebar(state: &AppState) -> Result<Sidebar, AppError> {
 }
 
 /// The visitor numbers (this viewer counted) and the most read articles.
-pub async fn widget(state: &AppState) -> Result<crate::stats::Widget, AppError> {
+pub async fn widget(state: &AppState, site: &Site) -> Result<crate::stats::Widget, AppError> {
     let viewer = current_visit();
     Ok(state
         .stats()
-        .widget(state.site().stats_start_total, viewer.as_ref())
+        .widget(site.id, site.stats_start_total, viewer.as_ref())
         .await?)
 }
 

@@ -8,6 +8,7 @@ use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::content::article;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav};
+use crate::web::middleware::site::CurrentSite;
 use crate::web::params;
 use crate::web::state::AppState;
 
@@ -35,10 +36,11 @@ fn page_href(n: i64) -> String {
 
 pub async fn list(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let page = i64::from(params::page(query.as_deref())?);
-    let (site, now, db) = (state.site(), state.now(), state.db());
+    let (now, db) = (state.now(), state.db());
     let total = article::count_public(db, site.id, now).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if page > pages {
@@ -58,7 +60,7 @@ pub async fn list(
     let view = NewsPage {
         layout: Layout::new(&site, &title, "")
             .nav(Nav::News)
-            .sidebar(super::sidebar(&state).await?),
+            .sidebar(super::sidebar(&state, &site).await?),
         articles: items(list),
         latest,
         page,

@@ -69,8 +69,8 @@ impl RenderedPage {
     }
 }
 
-/// (slug, base URL) → page.
-pub type PageCache = Cache<(String, String), Arc<RenderedPage>>;
+/// (site, slug, base URL) → page.
+pub type PageCache = Cache<(i64, String, String), Arc<RenderedPage>>;
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,11 @@ use serde_json::json;
 
 use crate::content::import::public_path;
 use crate::localtime;
-use crate::search::{self, Query};
+use crate::search::{self, Query, Scope};
+use crate::site::Site;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav, format_count};
+use crate::web::middleware::site::CurrentSite;
 use crate::web::params;
 use crate::web::state::AppState;
 
@@ -20,6 +22,8 @@ const PER_PAGE: i64 = 10;
 struct ResultView {
     title: String,
     href: String,
+    /// The commune's name, in a province-wide search.
+    source: String,
     snippet: String,
     date: String,
     datetime: String,
@@ -30,6 +34,9 @@ struct ResultView {
 struct SearchPage {
     layout: Layout,
     query: String,
+    /// A province's portal offers to search its communes' sites too.
+    offers_scope: bool,
+    widened: bool,
     searched: bool,
     total: String,
     results: Vec<ResultView>,
@@ -39,39 +46,89 @@ struct SearchPage {
     next_href: Option<String>,
 }
 
-/// `q` and the page number from the query string.
-fn parse(raw: Option<&str>) -> Result<(String, i64), AppError> {
+/// What `/tim-kiem` was asked: `q`, `trang`, and `pham-vi=ca-tinh` for the
+/// province-wide scope.
+struct Asked {
+    q: String,
+    page: i64,
+    widened: bool,
+}
+
+/// The query string, parsed strictly.
+fn parse(raw: Option<&str>) -> Result<Asked, AppError> {
     let pairs: Vec<(String, String)> = match raw {
         Some(q) => serde_urlencoded::from_str(q)
             .map_err(|_| AppError::BadRequest("Từ khoá tìm kiếm không hợp lệ.".into()))?,
         None => Vec::new(),
     };
-    let q = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.chars().take(search::query::MAX_QUERY_CHARS).collect())
+    let last = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
+    let q = last("q")
+        .map(|v| v.chars().take(search::query::MAX_QUERY_CHARS).collect())
         .unwrap_or_default();
-    Ok((q, i64::from(params::page(raw)?)))
+    let widened = match last("pham-vi").map(String::as_str) {
+        None | Some("") | Some("trang-nay") => false,
+        Some("ca-tinh") => true,
+        Some(_) => {
+            return Err(AppError::BadRequest(
+                "Phạm vi tìm kiếm không hợp lệ.".into(),
+            ));
+        }
+    };
+    Ok(Asked {
+        q,
+        page: i64::from(params::page(raw)?),
+        widened,
+    })
 }
 
-async fn run(state: &AppState, q: &str, page: i64) -> Result<(search::Results, i64), AppError> {
-    let query = Query::parse(q);
-    let results = search::search(
-        state.db(),
-        state.site().id,
-        &query,
-        state.now(),
-        page,
-        PER_PAGE,
+/// The sites a search covers: this one, or with `widened` on a province's
+/// portal, it and its communes' (those that show their news there).
+fn scope(state: &AppState, site: &Site, widened: bool) -> Scope {
+    let children = state.sites().shown_children(site.id);
+    if !widened || children.is_empty() {
+        return Scope::One(site.id);
+    }
+    Scope::Many(
+        std::iter::once(site.id)
+            .chain(children.iter().map(|c| c.id))
+            .collect(),
     )
-    .await?;
+}
+
+/// Where a result is: on this site, a path; on a commune's, its address.
+fn link(state: &AppState, site: &Site, result_site: i64, slug: &str) -> (String, String) {
+    let path = public_path(slug);
+    if result_site == site.id {
+        return (path, String::new());
+    }
+    match state.site(result_site) {
+        Some(s) => {
+            let base = state
+                .public_url(&s)
+                .unwrap_or_else(|| format!("https://{}", s.label()));
+            (format!("{base}{path}"), s.name.clone())
+        }
+        None => (path, String::new()),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    scope: &Scope,
+    q: &str,
+    page: i64,
+) -> Result<(search::Results, i64), AppError> {
+    let query = Query::parse(q);
+    let results = search::search(state.db(), scope, &query, state.now(), page, PER_PAGE).await?;
     let pages = ((results.total + PER_PAGE - 1) / PER_PAGE).max(1);
     Ok((results, pages))
 }
 
-fn href(q: &str, page: i64) -> String {
+fn href(q: &str, widened: bool, page: i64) -> String {
     let mut pairs = vec![("q", q.to_owned())];
+    if widened {
+        pairs.push(("pham-vi", "ca-tinh".to_owned()));
+    }
     if page > 1 {
         pairs.push(("trang", page.to_string()));
     }
@@ -83,10 +140,13 @@ fn href(q: &str, page: i64) -> String {
 
 pub async fn page(
     State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
-    let (q, page) = parse(raw.as_deref())?;
-    let (found, pages) = run(&state, &q, page).await?;
+    let Asked { q, page, widened } = parse(raw.as_deref())?;
+    let offers_scope = state.sites().has_children(site.id);
+    let widened = widened && offers_scope;
+    let (found, pages) = run(&state, &scope(&state, &site, widened), &q, page).await?;
     if page > pages {
         return Err(AppError::NotFound);
     }
@@ -95,12 +155,14 @@ pub async fn page(
     } else {
         format!("Tìm kiếm: {q}")
     };
-    let mut layout = Layout::new(&state.site(), &title, "")
+    let mut layout = Layout::new(&site, &title, "")
         .nav(Nav::None)
-        .sidebar(super::sidebar(&state).await?);
+        .sidebar(super::sidebar(&state, &site).await?);
     layout.search_query = q.clone();
     let view = SearchPage {
         layout,
+        offers_scope,
+        widened,
         searched: !Query::parse(&q).is_empty(),
         total: if found.total > search::COUNT_CAP {
             format!("hơn {}", format_count(search::COUNT_CAP))
@@ -110,16 +172,20 @@ pub async fn page(
         results: found
             .results
             .into_iter()
-            .map(|r| ResultView {
-                href: public_path(&r.slug),
-                date: localtime::format_datetime(r.published_at),
-                datetime: localtime::rfc3339_local(r.published_at),
-                title: r.title,
-                snippet: r.snippet,
+            .map(|r| {
+                let (href, source) = link(&state, &site, r.site_id, &r.slug);
+                ResultView {
+                    href,
+                    source,
+                    date: localtime::format_datetime(r.published_at),
+                    datetime: localtime::rfc3339_local(r.published_at),
+                    title: r.title,
+                    snippet: r.snippet,
+                }
             })
             .collect(),
-        prev_href: (page > 1).then(|| href(&q, page - 1)),
-        next_href: (page < pages).then(|| href(&q, page + 1)),
+        prev_href: (page > 1).then(|| href(&q, widened, page - 1)),
+        next_href: (page < pages).then(|| href(&q, widened, page + 1)),
         query: q,
         page,
         pages,
@@ -127,10 +193,17 @@ pub async fn page(
     Ok(Html(view.render()?))
 }
 
-pub async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+pub async fn api(
+    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let result = async {
-        let (q, page) = parse(raw.as_deref())?;
-        run(&state, &q, page).await.map(|(r, _)| r)
+        let asked = parse(raw.as_deref())?;
+        let widened = asked.widened && state.sites().has_children(site.id);
+        run(&state, &scope(&state, &site, widened), &asked.q, asked.page)
+            .await
+            .map(|(r, _)| r)
     }
     .await;
     match result {
@@ -138,12 +211,19 @@ pub async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
             // Counted up to COUNT_CAP; "more" says there are more than that.
             "total": found.total.min(search::COUNT_CAP),
             "more": found.total > search::COUNT_CAP,
-            "results": found.results.into_iter().map(|r| json!({
-                "title": r.title,
-                "url": public_path(&r.slug),
-                "snippet": r.snippet,
-                "published_at": localtime::rfc3339_local(r.published_at),
-            })).collect::<Vec<_>>(),
+            "results": found.results.into_iter().map(|r| {
+                let (url, source) = link(&state, &site, r.site_id, &r.slug);
+                let mut item = json!({
+                    "title": r.title,
+                    "url": url,
+                    "snippet": r.snippet,
+                    "published_at": localtime::rfc3339_local(r.published_at),
+                });
+                if !source.is_empty() {
+                    item["site"] = json!(source);
+                }
+                item
+            }).collect::<Vec<_>>(),
         }))
         .into_response(),
         Err(AppError::BadRequest(m)) => (

@@ -268,12 +268,12 @@ impl TestApp {
 
     /// Imports a captured page's text at the clock's current time.
     pub async fn import_text(&self, text: &str) -> Imported {
-        let page = import::parse(text, self.state.site().tone_style()).unwrap();
+        let page = import::parse(text, self.site().tone_style()).unwrap();
         self.store(&page).await
     }
 
     pub async fn store(&self, page: &CapturedPage) -> Imported {
-        let site = self.state.site();
+        let site = self.site();
         let category = bantin::content::category::find_by_slug(&self.db, site.id, "tin-tuc")
             .await
             .unwrap()
@@ -281,6 +281,17 @@ impl TestApp {
         import::store(&self.db, site.id, category, page, self.clock_now())
             .await
             .unwrap()
+    }
+
+    /// The site every test starts with (the default one).
+    pub fn site(&self) -> std::sync::Arc<bantin::site::Site> {
+        let sites = self.state.sites().all();
+        sites
+            .iter()
+            .find(|s| s.host.is_none())
+            .or(sites.first())
+            .cloned()
+            .expect("a site")
     }
 
     pub fn clock_now(&self) -> DateTime<Utc> {
@@ -335,7 +346,7 @@ impl TestApp {
         let mut tx = self.db.begin().await.unwrap();
         let id = bantin::accounts::user::insert(
             &mut tx,
-            self.state.site().id,
+            self.site().id,
             username,
             &display,
             &hash,

@@ -88,7 +88,7 @@ pub async fn page(
     staff: &Staff,
     shown: Shown<'_>,
 ) -> Result<EditorPage, AppError> {
-    let (db, site, now) = (state.db(), state.site(), state.now());
+    let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let desk = desk(state, staff, &site);
     let categories = category::list(db, site.id).await?;
     let images = media::list(db, site.id, 60).await?;
@@ -122,7 +122,7 @@ pub async fn page(
     }
     let plain_body = sanitize::plain_text(&input.body);
     Ok(EditorPage {
-        layout: AdminLayout::new(state, staff, "articles", &title),
+        layout: AdminLayout::new(staff, "articles", &title),
         action_href: shown.article.map_or("/admin/articles".to_owned(), |a| {
             format!("/admin/articles/{}", a.id)
         }),
@@ -177,7 +177,7 @@ pub async fn new_form(
     staff: Staff,
 ) -> Result<Html<String>, AppError> {
     let default_category =
-        category::find_by_slug(state.db(), state.site().id, category::DEFAULT_SLUG).await?;
+        category::find_by_slug(state.db(), staff.site.id, category::DEFAULT_SLUG).await?;
     let input = Input {
         category_id: default_category.map(|c| c.id),
         byline: staff.user.display_name.clone(),
@@ -198,7 +198,7 @@ pub async fn edit(
     Path(id): Path<i64>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let site = state.site();
+    let site = staff.site.clone();
     let a = desk(&state, &staff, &site).load(id).await?;
     let shown = Shown {
         input: Input::of(&a),

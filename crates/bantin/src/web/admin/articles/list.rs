@@ -44,7 +44,7 @@ pub async fn list(
     let page = i64::from(params::page(raw_page.as_deref())?);
     // Authors see their own articles; reviewers see all.
     let author = (!staff.role().can_review()).then_some(staff.user.id);
-    let (db, site) = (state.db(), state.site());
+    let (db, site) = (state.db(), staff.site.clone());
     let total = article::count_admin(db, site.id, status, author).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if page > pages {
@@ -75,8 +75,7 @@ pub async fn list(
             .map(|s| (s.as_str(), s.label(), Some(*s) == status)),
     );
     let view = ListPage {
-        layout: AdminLayout::new(&state, &staff, "articles", "Bài viết")
-            .notice(q.notice.as_deref()),
+        layout: AdminLayout::new(&staff, "articles", "Bài viết").notice(q.notice.as_deref()),
         rows: rows(list, state.now()),
         filters,
         page,

@@ -36,7 +36,7 @@ pub async fn show(
     staff: Staff,
     Path((id, rev)): Path<(i64, i64)>,
 ) -> Result<Html<String>, AppError> {
-    let site = state.site();
+    let site = staff.site.clone();
     let desk = desk(&state, &staff, &site);
     let a = desk.load(id).await?;
     let r = revision::find(state.db(), a.id, rev)
@@ -44,7 +44,6 @@ pub async fn show(
         .ok_or(AppError::NotFound)?;
     let page = RevisionPage {
         layout: AdminLayout::new(
-            &state,
             &staff,
             "articles",
             &format!("Phiên bản {} của bài", r.version),
@@ -79,7 +78,7 @@ pub async fn restore(
     VForm(form): VForm<RestoreForm>,
 ) -> Result<Response, AppError> {
     staff.check_csrf(&form.csrf)?;
-    let site = state.site();
+    let site = staff.site.clone();
     let desk = desk(&state, &staff, &site);
     let a = desk.load(id).await?;
     match desk.restore(&a, rev, form.version).await {

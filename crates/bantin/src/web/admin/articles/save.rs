@@ -12,6 +12,7 @@ use crate::content::category;
 use crate::content::editorial::{self, Input, Prepared};
 use crate::content::media::Upload;
 use crate::content::workflow::Action;
+use crate::site::Site;
 use crate::web::admin::date;
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
@@ -68,9 +69,9 @@ async fn read_form(
 }
 
 /// The article page as it would look, stored nowhere.
-async fn preview(state: &AppState, content: Content) -> Result<Response, AppError> {
+async fn preview(state: &AppState, site: &Site, content: Content) -> Result<Response, AppError> {
     let category = match content.category_id {
-        Some(id) => category::find(state.db(), state.site().id, id)
+        Some(id) => category::find(state.db(), site.id, id)
             .await?
             .map(|c| c.name)
             .unwrap_or_default(),
@@ -89,7 +90,7 @@ async fn preview(state: &AppState, content: Content) -> Result<Response, AppErro
         base_url: String::new(),
         path: String::new(),
     };
-    Ok(render_article(state, view).await?.into_response())
+    Ok(render_article(state, site, view).await?.into_response())
 }
 
 /// The editor again, with what was typed and why it was not saved.
@@ -130,11 +131,11 @@ pub async fn create(
     let (form, upload) = read_form(multipart, &staff).await?;
     let action = action_of(&form)?;
     let input = input_of(&form);
-    let site = state.site();
+    let site = staff.site.clone();
     let desk = desk(&state, &staff, &site);
     let outcome = match desk.prepare(&input, upload).await {
         Ok(prepared) => match action {
-            None => return preview(&state, prepared.preview()).await,
+            None => return preview(&state, &site, prepared.preview()).await,
             Some(action) => desk
                 .create(prepared, action, &input)
                 .await
@@ -168,7 +169,7 @@ pub async fn save(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let (form, upload) = read_form(multipart, &staff).await?;
-    let site = state.site();
+    let site = staff.site.clone();
     let desk = desk(&state, &staff, &site);
     let a = desk.load(id).await?;
     let action = action_of(&form)?;
@@ -187,7 +188,7 @@ pub async fn save(
     let outcome = match (prepared, action) {
         (Ok(prepared), None) => {
             let content = prepared.map_or_else(|| a.content(), |p| p.preview());
-            return preview(&state, content).await;
+            return preview(&state, &site, content).await;
         }
         (Ok(prepared), Some(action)) => desk.save(&a, expected, prepared, action, &input).await,
         (Err(e), _) => Err(e),
