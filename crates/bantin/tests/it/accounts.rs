@@ -211,6 +211,7 @@ impl TestApp {
         crate::common::Browser {
             cookie: r.header("set-cookie").split(';').next().unwrap().to_owned(),
             csrf: String::new(),
+            host: None,
         }
     }
 }

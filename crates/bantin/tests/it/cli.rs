@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use crate::common::fixture;
-use crate::common::process::{bantin, http_get, run, serve, sigterm};
+use crate::common::process::{bantin, eventually, get_on, http_get, run, serve, sigterm};
 
 both_databases! {
     async fn import_text_prints_paths_and_is_idempotent(app) {
@@ -331,5 +331,62 @@ fn json_logs_request_ids_and_a_metrics_address() {
             !line.contains("secret-term") && v.get("client").is_none(),
             "{line}"
         );
+    }
+}
+
+both_databases! {
+    async fn sites_from_the_command_line_served_by_two_servers(app) {
+        let url = app.database_url.clone();
+        let site = |args: &[&str]| {
+            let (out, stdout, stderr) = run(bantin().args(["--database-url", &url, "site"]).args(args));
+            assert!(out.status.success(), "site {args:?}: {stderr}");
+            stdout
+        };
+        let said = site(&["add", "xa-a.tinh.gov.vn", "--name", "Xã A"]);
+        assert!(said.contains("https://xa-a.tinh.gov.vn") && said.contains("chưa có tên miền"), "{said}");
+        site(&["set", "1", "--host", "tinh.gov.vn", "--name", "Cổng tỉnh"]);
+        site(&["set", "xa-a.tinh.gov.vn", "--parent", "tinh.gov.vn", "--alias", "www.xa-a.tinh.gov.vn"]);
+        let (out, _, stderr) = run(bantin().args(["--database-url", &url, "site", "add", "www.xa-a.tinh.gov.vn", "--name", "Trùng"]));
+        assert!(!out.status.success() && stderr.contains("đã thuộc một trang khác"), "{stderr}");
+        // The same username on two sites; accounts are the site's own.
+        let (out, _, stderr) = user_cmd(&url, &["add", "bientap", "--role", "editor", "--site", "xa-a.tinh.gov.vn", "--password-stdin"], Some("Nương ngô Tả Phìn 88\n"));
+        assert!(out.status.success(), "{stderr}");
+        let (out, _, stderr) = user_cmd(&url, &["add", "bientap", "--role", "admin", "--site", "tinh.gov.vn", "--operator"], None);
+        assert!(out.status.success(), "{stderr}");
+        let (out, _, stderr) = user_cmd(&url, &["add", "vanphong", "--role", "admin", "--site", "xa-a.tinh.gov.vn", "--operator"], None);
+        assert!(!out.status.success() && stderr.contains("cổng tỉnh"), "operators belong to the province: {stderr}");
+        let (_, list, _) = user_cmd(&url, &["list", "--site", "xa-a.tinh.gov.vn"], None);
+        assert!(list.contains("bientap\teditor") && !list.contains("admin"), "{list}");
+        let (out, stdout, stderr) = run(bantin().args(["--database-url", &url, "import-text", "--site", "xa-a.tinh.gov.vn"]).arg(fixture("ngay-hoi-dai-doan-ket.txt")));
+        assert!(out.status.success(), "{stderr}");
+        let path = stdout.trim().to_owned();
+        let listed = site(&["list"]);
+        let row = listed.lines().find(|l| l.contains("\txa-a.tinh.gov.vn\t")).unwrap();
+        assert!(row.contains("\ttinh.gov.vn\thoạt động\t1\t1\t") && row.contains("www.xa-a.tinh.gov.vn"), "{listed}");
+        let (_, doctor, _) = run(bantin().args(["--database-url", &url, "doctor"]));
+        assert!(doctor.contains("chưa có quản trị viên") && doctor.contains("Xã A"), "{doctor}");
+
+        // Two servers on one database serve every site.
+        let (mut one, first, _l1) = serve(&["--database-url", &url]);
+        let (mut two, second, _l2) = serve(&["--database-url", &url]);
+        for address in [&first, &second] {
+            let r = get_on(address, "www.xa-a.tinh.gov.vn", &path).unwrap();
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert!(r.body.contains("Ngày hội Đại đoàn kết"));
+            assert_eq!(get_on(address, "xa-b.tinh.gov.vn", "/").unwrap().status, 404);
+        }
+        site(&["add", "xa-b.tinh.gov.vn", "--name", "Xã B", "--parent", "tinh.gov.vn"]);
+        for address in [&first, &second] {
+            assert!(eventually(6, || get_on(address, "xa-b.tinh.gov.vn", "/").is_some_and(|r| r.status == 200 && r.body.contains("Xã B"))),
+                "a site added while serving is served by {address}");
+        }
+        site(&["disable", "xa-a.tinh.gov.vn"]);
+        for address in [&first, &second] {
+            assert!(eventually(6, || get_on(address, "xa-a.tinh.gov.vn", &path).is_some_and(|r| r.status == 404)), "disabled on {address}");
+        }
+        site(&["enable", "xa-a.tinh.gov.vn"]);
+        assert!(eventually(6, || get_on(&second, "xa-a.tinh.gov.vn", &path).is_some_and(|r| r.status == 200)));
+        sigterm(&mut one);
+        sigterm(&mut two);
     }
 }

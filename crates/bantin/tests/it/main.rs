@@ -16,5 +16,6 @@ mod operations;
 mod public_pages;
 mod resilience;
 mod search;
+mod sites;
 mod stats;
 mod workflow;

@@ -332,6 +332,19 @@ async fn drop_stale_schemas(pool: &sqlx::PgPool, now_secs: u64) {
 pub struct Browser {
     pub cookie: String,
     pub csrf: String,
+    /// The site's host it talks to (`None`: no Host header).
+    pub host: Option<String>,
+}
+
+/// Adds a Host header when there is one.
+fn on_host(
+    builder: axum::http::request::Builder,
+    host: Option<&str>,
+) -> axum::http::request::Builder {
+    match host {
+        Some(h) => builder.header("host", h),
+        None => builder,
+    }
 }
 
 /// A strong password for test accounts.
@@ -339,6 +352,16 @@ pub const PASSWORD: &str = "Rừng xanh Sín Chéng 2026";
 
 impl TestApp {
     pub async fn create_user(&self, username: &str, role: bantin::accounts::Role) -> i64 {
+        self.create_user_on(self.site().id, username, role).await
+    }
+
+    /// An account of another site.
+    pub async fn create_user_on(
+        &self,
+        site_id: i64,
+        username: &str,
+        role: bantin::accounts::Role,
+    ) -> i64 {
         let hash = bantin::accounts::password::hash(PASSWORD.into())
             .await
             .unwrap();
@@ -346,7 +369,7 @@ impl TestApp {
         let mut tx = self.db.begin().await.unwrap();
         let id = bantin::accounts::user::insert(
             &mut tx,
-            self.site().id,
+            site_id,
             username,
             &display,
             &hash,
@@ -367,13 +390,24 @@ impl TestApp {
         password: &str,
         addr: Option<&str>,
     ) -> TestResponse {
+        self.post_login_on(None, username, password, addr).await
+    }
+
+    /// Posts the login form of the site at `host`.
+    pub async fn post_login_on(
+        &self,
+        host: Option<&str>,
+        username: &str,
+        password: &str,
+        addr: Option<&str>,
+    ) -> TestResponse {
         let body = serde_urlencoded::to_string([
             ("username", username),
             ("password", password),
             ("tiep", "/admin"),
         ])
         .unwrap();
-        let mut req = Request::post("/dang-nhap")
+        let mut req = on_host(Request::post("/dang-nhap"), host)
             .header("content-type", "application/x-www-form-urlencoded")
             .header("sec-fetch-site", "same-origin")
             .body(Body::from(body))
@@ -388,21 +422,38 @@ impl TestApp {
 
     /// Logs in through the form and reads the CSRF token from `/admin`.
     pub async fn login(&self, username: &str) -> Browser {
-        let r = self.post_login(username, PASSWORD, None).await;
+        self.login_on(None, username).await
+    }
+
+    /// Logs in on the site at `host`.
+    pub async fn login_on(&self, host: Option<&str>, username: &str) -> Browser {
+        let r = self.post_login_on(host, username, PASSWORD, None).await;
         r.expect(StatusCode::SEE_OTHER);
         let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
         let mut browser = Browser {
             cookie,
             csrf: String::new(),
+            host: host.map(str::to_owned),
         };
         let admin = self.get_as("/admin", &browser).await;
         browser.csrf = admin.good().field("csrf");
         browser
     }
 
-    pub async fn get_as(&self, uri: &str, browser: &Browser) -> TestResponse {
+    /// A GET of the site at `host`, as an anonymous reader.
+    pub async fn get_on(&self, host: &str, uri: &str) -> TestResponse {
         self.request(
             Request::get(uri)
+                .header("host", host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn get_as(&self, uri: &str, browser: &Browser) -> TestResponse {
+        self.request(
+            on_host(Request::get(uri), browser.host.as_deref())
                 .header("cookie", &browser.cookie)
                 .body(Body::empty())
                 .unwrap(),
@@ -421,7 +472,7 @@ impl TestApp {
         all.extend_from_slice(fields);
         let body = serde_urlencoded::to_string(&all).unwrap();
         self.request(
-            Request::post(uri)
+            on_host(Request::post(uri), browser.host.as_deref())
                 .header("cookie", &browser.cookie)
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("sec-fetch-site", "same-origin")
@@ -456,7 +507,7 @@ impl TestApp {
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         self.request(
-            Request::post(uri)
+            on_host(Request::post(uri), browser.host.as_deref())
                 .header("cookie", &browser.cookie)
                 .header(
                     "content-type",

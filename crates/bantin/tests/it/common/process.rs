@@ -146,6 +146,26 @@ pub fn exchange(address: &str, request: &[u8]) -> Option<Reply> {
     })
 }
 
+/// A GET of the site at `host` on a served `bantin`.
+pub fn get_on(address: &str, host: &str, path: &str) -> Option<Reply> {
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8\r\nConnection: close\r\n\r\n"
+    );
+    exchange(address, request.as_bytes())
+}
+
+/// Asks until `ok` holds of the answer, for at most `seconds`.
+pub fn eventually(seconds: u64, mut ok: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    false
+}
+
 /// A request with the given extra header lines and body.
 pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut out = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
