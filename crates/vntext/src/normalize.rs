@@ -7,7 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 /// - Unicode NFC (Word and macOS paste decomposed text);
 /// - `Ð`/`ð` (Icelandic Eth, from legacy fonts) → `Đ`/`đ`;
 /// - NBSP and other Unicode spaces, tabs → plain spaces; zero-width
-///   characters, BOM and soft hyphens removed;
+///   characters, BOM, soft hyphens, bidirectional controls and every other
+///   control character (C0 and C1, which no text shows and which XML
+///   forbids) removed; vertical tabs and form feeds become line breaks;
 /// - runs of spaces collapsed, lines trimmed, blank-line runs collapsed to
 ///   one paragraph break, line breaks normalised to `\n`;
 /// - no space before `, . ; : ? ! …` and closing brackets or quotes, none
@@ -49,6 +51,16 @@ fn clean_char(c: char) -> Option<char> {
     match c {
         // Zero-width space/non-joiner/joiner, word joiner, BOM, soft hyphen.
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => None,
+        // Bidirectional marks, embeddings, overrides and isolates: they can
+        // make a name or a link read differently from what it is.
+        '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => None,
+        '\u{000B}' | '\u{000C}' | '\u{0085}' => Some('\n'),
+        '\n' | '\r' => Some(c),
+        c if c.is_control() && c != '\t' => None,
         '\t' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
             Some(' ')
         }
@@ -161,6 +173,28 @@ mod tests {
             "Xin chào bạn"
         );
         assert_eq!(normalize("  \u{00A0} Đảng bộ\t\txã  "), "Đảng bộ xã");
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_removed() {
+        assert_eq!(
+            normalize("Xã\u{0001} Sín\u{0008} Chéng\u{007F}\u{0085}"),
+            "Xã Sín Chéng"
+        );
+        assert_eq!(normalize("a\u{0090}b\u{009F}c"), "abc");
+        assert_eq!(normalize("trang\u{000C}hai"), "trang\nhai");
+        // "Thôn Nàn Sín" with a right-to-left override around part of it.
+        assert_eq!(
+            normalize("Thôn \u{202E}nìS nàN\u{202C} \u{2066}x\u{2069}\u{200E}\u{200F}"),
+            "Thôn nìS nàN x"
+        );
+        for c in (0u32..0x20).chain(0x7F..0xA0).filter_map(char::from_u32) {
+            let out = normalize(&format!("a{c}b"));
+            assert!(
+                !out.chars().any(|o| o.is_control() && o != '\n'),
+                "{c:?} → {out:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,11 +1,22 @@
-//! Login throttling, per account and per client address, in the database so
-//! every server enforces the same limits.
+//! Login throttling, in the database so every server enforces the same
+//! limits, counted *before* the password is checked: each attempt first
+//! takes its place in the counts, atomically, and an attempt past a limit
+//! is refused without being checked — so parallel guesses cannot slip past
+//! a limit that is only read before and written after.
 //!
-//! Failures within [`WINDOW`] are counted. From the third on, answers slow
-//! down; at [`USER_LIMIT`] failures for one account, or [`ADDR_LIMIT`] from
-//! one address, logins there are locked for [`LOCK`]. Unknown usernames are
-//! counted like real ones, so the lock reveals nothing about who exists.
-//! Addresses are stored as a keyed hash, never raw.
+//! Within [`WINDOW`]:
+//! - an account guessed from one address ([`PAIR_LIMIT`] attempts) locks
+//!   for that address only, for [`LOCK`]: a stranger cannot lock an
+//!   official out of their own account;
+//! - one address trying many accounts ([`ADDR_LIMIT`] attempts) locks that
+//!   address;
+//! - an account guessed from many addresses is slowed down as a whole:
+//!   from the third failure on, answers wait longer, up to 3 s.
+//!
+//! A successful login takes back its own attempt and clears the account's
+//! failures. Unknown usernames are counted like real ones, so a lock
+//! reveals nothing about who exists. Addresses are stored as a keyed hash,
+//! never raw.
 
 use std::net::IpAddr;
 use std::time::Duration as StdDuration;
@@ -13,18 +24,27 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 
 use super::secret::{server_secret, sha256_hex};
-use crate::db::Db;
-use crate::with_db;
+use crate::db::{Db, Tx};
+use crate::{with_db, with_tx};
 
 pub const WINDOW: Duration = Duration::minutes(15);
 pub const LOCK: Duration = Duration::minutes(15);
-pub const USER_LIMIT: i64 = 5;
+/// Attempts on one account from one address.
+pub const PAIR_LIMIT: i64 = 5;
+/// Attempts from one address, on any accounts.
 pub const ADDR_LIMIT: i64 = 20;
+/// Kept for callers that name the old limit: the per-account limit is per
+/// account and address.
+pub const USER_LIMIT: i64 = PAIR_LIMIT;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scope {
+    /// An account, from any address: counted, never locked.
     User,
+    /// One address, any account.
     Addr,
+    /// One account from one address.
+    Pair,
 }
 
 impl Scope {
@@ -32,6 +52,15 @@ impl Scope {
         match self {
             Scope::User => "user",
             Scope::Addr => "addr",
+            Scope::Pair => "pair",
+        }
+    }
+
+    fn limit(self) -> Option<i64> {
+        match self {
+            Scope::User => None,
+            Scope::Addr => Some(ADDR_LIMIT),
+            Scope::Pair => Some(PAIR_LIMIT),
         }
     }
 }
@@ -40,30 +69,122 @@ impl Scope {
 pub struct Keys {
     user: String,
     addr: Option<String>,
+    pair: String,
 }
 
 impl Keys {
     pub async fn new(db: &Db, username: &str, addr: Option<IpAddr>) -> sqlx::Result<Keys> {
-        let addr = match addr {
-            Some(ip) => {
-                let key = server_secret(db, "throttle_key").await?;
-                Some(sha256_hex(format!("{key}|{ip}").as_bytes()))
-            }
-            None => None,
-        };
+        let key = server_secret(db, "throttle_key").await?;
+        let addr_key = addr.map(|ip| sha256_hex(format!("{key}|{ip}").as_bytes()));
+        let pair = sha256_hex(
+            format!(
+                "{key}|{username}|{}",
+                addr.map_or_else(|| "-".to_owned(), |ip| ip.to_string())
+            )
+            .as_bytes(),
+        );
         Ok(Keys {
             user: username.to_owned(),
-            addr,
+            addr: addr_key,
+            pair,
         })
     }
 
     fn each(&self) -> impl Iterator<Item = (Scope, &str)> {
-        std::iter::once((Scope::User, self.user.as_str()))
-            .chain(self.addr.as_deref().map(|a| (Scope::Addr, a)))
+        [
+            Some((Scope::User, self.user.as_str())),
+            self.addr.as_deref().map(|a| (Scope::Addr, a)),
+            Some((Scope::Pair, self.pair.as_str())),
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
-/// Until when logins for these keys are locked, if they are.
+/// What an attempt may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Check the password, after holding the answer back this long.
+    Check { delay: StdDuration },
+    /// Refused without checking, until then.
+    Locked(DateTime<Utc>),
+}
+
+/// Counts an attempt in every scope, in one transaction, and says whether
+/// it may be checked.
+pub async fn attempt(
+    db: &Db,
+    site_id: i64,
+    keys: &Keys,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Verdict> {
+    const UPSERT: &str = "INSERT INTO login_attempts (site_id, scope, key, failures, window_start) \
+         VALUES ($1, $2, $3, 1, $4) \
+         ON CONFLICT (site_id, scope, key) DO UPDATE SET \
+         failures = CASE WHEN login_attempts.window_start < $5 THEN 1 ELSE login_attempts.failures + 1 END, \
+         window_start = CASE WHEN login_attempts.window_start < $5 THEN $4 ELSE login_attempts.window_start END \
+         RETURNING failures, locked_until";
+    const LOCK_SQL: &str = "UPDATE login_attempts SET locked_until = $1 \
+         WHERE site_id = $2 AND scope = $3 AND key = $4";
+    let mut tx = db.begin().await?;
+    let mut locked: Option<DateTime<Utc>> = None;
+    let mut user_failures = 0;
+    for (scope, key) in keys.each() {
+        let (count, until): (i64, Option<DateTime<Utc>>) = with_tx!(tx, conn => sqlx::query_as(UPSERT)
+            .bind(site_id).bind(scope.as_str()).bind(key).bind(now).bind(now - WINDOW)
+            .fetch_one(&mut *conn).await)?;
+        if scope == Scope::User {
+            user_failures = count - 1;
+        }
+        let until = match until.filter(|u| *u > now) {
+            Some(u) => Some(u),
+            None if scope.limit().is_some_and(|limit| count > limit) => {
+                let u = now + LOCK;
+                with_tx!(tx, conn => sqlx::query(LOCK_SQL)
+                    .bind(u).bind(site_id).bind(scope.as_str()).bind(key)
+                    .execute(&mut *conn).await.map(|_| ()))?;
+                Some(u)
+            }
+            None => None,
+        };
+        if let Some(u) = until {
+            locked = Some(locked.map_or(u, |l: DateTime<Utc>| l.max(u)));
+        }
+    }
+    tx.commit().await?;
+    Ok(match locked {
+        Some(until) => Verdict::Locked(until),
+        None => Verdict::Check {
+            delay: delay_after(user_failures),
+        },
+    })
+}
+
+/// Two free tries, then 0.5 s more per failure, up to 3 s.
+pub fn delay_after(failures: i64) -> StdDuration {
+    let extra = (failures - 2).clamp(0, 6) as u64;
+    StdDuration::from_millis(500 * extra)
+}
+
+/// A successful login: its own attempt is taken back from the address's
+/// count (one correct password must not unlock guessing at other accounts,
+/// but an office logging in all day must not lock itself out), and the
+/// account's failures are cleared.
+pub async fn succeeded(tx: &mut Tx, site_id: i64, keys: &Keys) -> sqlx::Result<()> {
+    const CLEAR: &str = "DELETE FROM login_attempts WHERE site_id = $1 \
+         AND ((scope = 'user' AND key = $2) OR (scope = 'pair' AND key = $3))";
+    const UNCOUNT: &str = "UPDATE login_attempts SET failures = failures - 1 \
+         WHERE site_id = $1 AND scope = 'addr' AND key = $2 AND failures > 0";
+    with_tx!(tx, conn => sqlx::query(CLEAR).bind(site_id).bind(&keys.user).bind(&keys.pair)
+        .execute(&mut *conn).await.map(|_| ()))?;
+    if let Some(addr) = &keys.addr {
+        with_tx!(tx, conn => sqlx::query(UNCOUNT).bind(site_id).bind(addr)
+            .execute(&mut *conn).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Until when an attempt with these keys would be refused, if it would.
 pub async fn locked_until(
     db: &Db,
     site_id: i64,
@@ -84,58 +205,7 @@ pub async fn locked_until(
     Ok(until)
 }
 
-/// Records a failure; returns how long to hold the answer back.
-pub async fn record_failure(
-    db: &Db,
-    site_id: i64,
-    keys: &Keys,
-    now: DateTime<Utc>,
-) -> sqlx::Result<StdDuration> {
-    const UPSERT: &str = "INSERT INTO login_attempts (site_id, scope, key, failures, window_start) \
-         VALUES ($1, $2, $3, 1, $4) \
-         ON CONFLICT (site_id, scope, key) DO UPDATE SET \
-         failures = CASE WHEN login_attempts.window_start < $5 THEN 1 ELSE login_attempts.failures + 1 END, \
-         window_start = CASE WHEN login_attempts.window_start < $5 THEN $4 ELSE login_attempts.window_start END \
-         RETURNING failures";
-    const LOCK_SQL: &str = "UPDATE login_attempts SET locked_until = $1, failures = 0, window_start = $2 \
-         WHERE site_id = $3 AND scope = $4 AND key = $5";
-    let mut worst = 0;
-    for (scope, key) in keys.each() {
-        let failures: i64 = with_db!(db, pool => sqlx::query_scalar(UPSERT)
-            .bind(site_id).bind(scope.as_str()).bind(key).bind(now).bind(now - WINDOW)
-            .fetch_one(pool).await)?;
-        let limit = if scope == Scope::User {
-            USER_LIMIT
-        } else {
-            ADDR_LIMIT
-        };
-        if failures >= limit {
-            with_db!(db, pool => sqlx::query(LOCK_SQL)
-                .bind(now + LOCK).bind(now).bind(site_id).bind(scope.as_str()).bind(key)
-                .execute(pool).await.map(|_| ()))?;
-        }
-        if scope == Scope::User {
-            worst = worst.max(failures);
-        }
-    }
-    Ok(delay_after(worst))
-}
-
-/// Two free tries, then 0.5 s more per failure, up to 3 s.
-pub fn delay_after(failures: i64) -> StdDuration {
-    let extra = (failures - 2).clamp(0, 6) as u64;
-    StdDuration::from_millis(500 * extra)
-}
-
-/// A successful login clears the account's count (not the address's: one
-/// correct password must not unlock guessing at other accounts).
-pub async fn record_success(db: &Db, site_id: i64, keys: &Keys) -> sqlx::Result<()> {
-    const SQL: &str =
-        "DELETE FROM login_attempts WHERE site_id = $1 AND scope = 'user' AND key = $2";
-    with_db!(db, pool => sqlx::query(SQL).bind(site_id).bind(&keys.user).execute(pool).await.map(|_| ()))
-}
-
-/// Forgets failures whose window and lock are over.
+/// Forgets attempts whose window and lock are over.
 pub async fn purge_old(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
     const SQL: &str = "DELETE FROM login_attempts WHERE window_start < $1 AND (locked_until IS NULL OR locked_until < $2)";
     with_db!(db, pool => sqlx::query(SQL).bind(now - WINDOW).bind(now).execute(pool).await.map(|r| r.rows_affected()))

@@ -59,11 +59,22 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .tag_attributes(attributes)
         .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto", "tel"].into())
-        .url_relative(ammonia::UrlRelative::PassThrough)
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(same_site_only)))
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     b
 });
+
+/// Relative addresses stay on the site; a protocol-relative one
+/// (`//evil.example/…`, also written with backslashes, which browsers read
+/// as slashes) goes to another site and is dropped.
+fn same_site_only(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let lead: String = url.trim_start().chars().take(2).collect();
+    if matches!(lead.as_str(), "//" | "\\\\" | "/\\" | "\\/") {
+        return None;
+    }
+    Some(std::borrow::Cow::Borrowed(url))
+}
 
 /// Whether the input is HTML rather than plain text.
 fn looks_like_html(input: &str) -> bool {
@@ -242,6 +253,31 @@ mod tests {
         );
         assert_eq!(plain_text("  <br>  "), "");
         assert_eq!(plain_text("a<b>b</b>c"), "a b c");
+    }
+
+    #[test]
+    fn links_to_other_sites_need_their_scheme() {
+        for evil in [
+            "//evil.example/x",
+            " //evil.example/x",
+            "\\\\evil.example/x",
+            "/\\evil.example/x",
+            "\\/evil.example/x",
+        ] {
+            let html = body(
+                &format!("<p><a href=\"{evil}\">xem</a> <img src=\"{evil}\" alt=\"a\"></p>"),
+                None,
+            );
+            assert!(!html.contains("evil.example"), "{evil} → {html}");
+        }
+        let ok = body(
+            "<p><a href=\"/tin-tuc/a\">a</a> <a href=\"https://xa.gov.vn/b\">b</a></p>",
+            None,
+        );
+        assert!(
+            ok.contains("href=\"/tin-tuc/a\"") && ok.contains("href=\"https://xa.gov.vn/b\""),
+            "{ok}"
+        );
     }
 
     #[test]

@@ -60,6 +60,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_sites.sql"),
         include_str!("../../migrations/postgres/0008_sites.sql"),
     ),
+    (
+        9,
+        "security",
+        include_str!("../../migrations/sqlite/0009_security.sql"),
+        include_str!("../../migrations/postgres/0009_security.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

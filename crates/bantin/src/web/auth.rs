@@ -239,10 +239,14 @@ pub async fn login(
     let key = user::normalize_username(&form.username).unwrap_or_else(|| shown_name.to_lowercase());
     let keys = throttle::Keys::new(db, &key, addr).await?;
 
-    if let Some(until) = throttle::locked_until(db, site.id, &keys, now).await? {
-        let page = login_page(&site, &shown_name, &next, &locked_message(until, now))?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-    }
+    // The attempt is counted before anything is checked.
+    let delay = match throttle::attempt(db, site.id, &keys, now).await? {
+        throttle::Verdict::Locked(until) => {
+            let page = login_page(&site, &shown_name, &next, &locked_message(until, now))?;
+            return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        }
+        throttle::Verdict::Check { delay } => delay,
+    };
 
     let found = user::find_by_username(db, site.id, &key).await?;
     let password_ok = match &found {
@@ -259,8 +263,8 @@ pub async fn login(
     };
     match found {
         Some(u) if password_ok && !u.disabled => {
-            throttle::record_success(db, site.id, &keys).await?;
             let mut tx = db.begin().await?;
+            throttle::succeeded(&mut tx, site.id, &keys).await?;
             let created = session::create(&mut tx, site.id, u.id, now).await?;
             audit::record(
                 &mut tx,
@@ -288,7 +292,6 @@ pub async fn login(
             Ok((StatusCode::SEE_OTHER, headers).into_response())
         }
         found => {
-            let delay = throttle::record_failure(db, site.id, &keys, now).await?;
             if let Some(u) = &found {
                 audit::record_alone(
                     db,
