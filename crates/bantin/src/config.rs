@@ -21,6 +21,8 @@ pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 10;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 128;
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+pub const DEFAULT_MAX_IN_FLIGHT_PER_CLIENT: usize = 16;
 
 /// Every setting, as given (each `None` when absent).
 #[derive(Debug, Default, Clone, clap::Args, Deserialize, Serialize)]
@@ -102,6 +104,22 @@ pub struct Options {
     /// (serve) Requests handled at once; more wait up to a second, then get 503 [default: 128].
     #[arg(long, global = true, env = "BANTIN_MAX_IN_FLIGHT", value_name = "N")]
     pub max_in_flight: Option<usize>,
+    /// (serve) Open connections from one client address [default: 64].
+    #[arg(
+        long,
+        global = true,
+        env = "BANTIN_MAX_CONNECTIONS_PER_CLIENT",
+        value_name = "N"
+    )]
+    pub max_connections_per_client: Option<usize>,
+    /// (serve) Requests of one client address handled at once; more get 429 [default: 16].
+    #[arg(
+        long,
+        global = true,
+        env = "BANTIN_MAX_IN_FLIGHT_PER_CLIENT",
+        value_name = "N"
+    )]
+    pub max_in_flight_per_client: Option<usize>,
 }
 
 /// How log lines look.
@@ -162,6 +180,10 @@ pub struct Config {
     pub max_connections: usize,
     /// Requests handled at once; more wait briefly, then get 503.
     pub max_in_flight: usize,
+    /// Open connections from one client address.
+    pub max_connections_per_client: usize,
+    /// Requests of one client address handled at once; more get 429.
+    pub max_in_flight_per_client: usize,
 }
 
 impl Config {
@@ -231,9 +253,25 @@ impl Config {
             (1..=100_000).contains(&max_in_flight),
             "max_in_flight must be between 1 and 100000"
         );
+        let max_connections_per_client = o
+            .max_connections_per_client
+            .unwrap_or(DEFAULT_MAX_CONNECTIONS_PER_CLIENT.min(max_connections));
+        anyhow::ensure!(
+            (1..=max_connections).contains(&max_connections_per_client),
+            "max_connections_per_client must be between 1 and max_connections"
+        );
+        let max_in_flight_per_client = o
+            .max_in_flight_per_client
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT_PER_CLIENT.min(max_in_flight));
+        anyhow::ensure!(
+            (1..=max_in_flight).contains(&max_in_flight_per_client),
+            "max_in_flight_per_client must be between 1 and max_in_flight"
+        );
         Ok(Config {
             max_connections,
             max_in_flight,
+            max_connections_per_client,
+            max_in_flight_per_client,
             metrics_listen: o.metrics_listen,
             metrics_token: o.metrics_token,
             log_format: o.log_format.unwrap_or(LogFormat::Text),

@@ -61,7 +61,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let server = listener::serve(
         listener,
         router::router(state.clone()),
-        config.max_connections,
+        listener::Limits {
+            max_connections: config.max_connections,
+            per_client: config.max_connections_per_client,
+            trusted_proxies: config.trusted_proxies.clone(),
+        },
         stopped(stop_rx.clone()),
     );
     let deadline = async {

@@ -23,8 +23,16 @@ use crate::{with_db, with_tx};
 
 /// Widths of the smaller copies: the article page, and lists.
 pub const VARIANT_WIDTHS: [u32; 2] = [1200, 400];
-/// Largest accepted side, in pixels (a 12000×12000 photo is 144 MP).
+/// Largest accepted side, in pixels.
 pub const MAX_SIDE: u32 = 12_000;
+/// Largest accepted image, in pixels, read from its header before anything
+/// is decoded: a 48 MP phone photo (8000×6000) passes; a 12000×12000
+/// "decompression bomb" of a few hundred kilobytes (0.9 GB to decode) does
+/// not.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Images decoded at once, whatever the number of uploads: each may take a
+/// few hundred MB and seconds of CPU.
+const DECODES_AT_ONCE: usize = 2;
 const JPEG_QUALITY: u8 = 85;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,7 +43,7 @@ pub enum Rejection {
     Empty,
     #[error("Tệp không phải ảnh JPEG, PNG hoặc WebP.")]
     NotAnImage,
-    #[error("Ảnh quá lớn: tối đa {MAX_SIDE}×{MAX_SIDE} điểm ảnh.")]
+    #[error("Ảnh quá lớn: tối đa 50 triệu điểm ảnh (ví dụ 8000×6000) và {MAX_SIDE} điểm mỗi cạnh.")]
     TooManyPixels,
     #[error("Không đọc được ảnh: tệp bị hỏng.")]
     Corrupt,
@@ -66,11 +74,21 @@ pub fn process(bytes: &[u8], max_bytes: u64) -> Result<Processed, Rejection> {
         ImageFormat::WebP => "webp",
         _ => return Err(Rejection::NotAnImage),
     };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(768 * 1024 * 1024);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    // The size from the header alone, before a pixel is decoded.
+    let mut header = ImageReader::with_format(Cursor::new(bytes), format);
+    header.limits(limits.clone());
+    let (w, h) = header.into_dimensions().map_err(|e| match e {
+        image::ImageError::Limits(_) => Rejection::TooManyPixels,
+        _ => Rejection::Corrupt,
+    })?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(Rejection::TooManyPixels);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
     let image = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => Rejection::TooManyPixels,
@@ -233,10 +251,17 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Verifies and re-encodes an upload on a blocking thread; stores nothing.
+/// Verifies and re-encodes an upload on a blocking thread (at most
+/// [`DECODES_AT_ONCE`] at a time); stores nothing.
 pub async fn check(upload: Upload, max_bytes: u64) -> Result<Checked, StoreError> {
+    static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> =
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(DECODES_AT_ONCE));
     let size = upload.bytes.len() as i64;
     let bytes = upload.bytes;
+    let _turn = DECODES
+        .acquire()
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let processed = tokio::task::spawn_blocking(move || process(&bytes, max_bytes))
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -356,6 +381,48 @@ pub async fn upload(
     Ok(image)
 }
 
+/// How many images one staff member may upload in a while: enough for a
+/// photo report, not for flooding the library or the CPU.
+pub struct UploadQuota {
+    per_window: usize,
+    window: std::time::Duration,
+    recent: std::sync::Mutex<
+        std::collections::HashMap<i64, std::collections::VecDeque<std::time::Instant>>,
+    >,
+}
+
+impl Default for UploadQuota {
+    fn default() -> Self {
+        UploadQuota::new(60, std::time::Duration::from_secs(600))
+    }
+}
+
+impl UploadQuota {
+    pub fn new(per_window: usize, window: std::time::Duration) -> UploadQuota {
+        UploadQuota {
+            per_window,
+            window,
+            recent: Default::default(),
+        }
+    }
+
+    /// Counts an upload by `user_id`; `false` when over the quota.
+    pub fn take(&self, user_id: i64) -> bool {
+        let now = std::time::Instant::now();
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|_, times| times.back().is_some_and(|t| now - *t < self.window));
+        let times = recent.entry(user_id).or_default();
+        while times.front().is_some_and(|t| now - *t >= self.window) {
+            times.pop_front();
+        }
+        if times.len() >= self.per_window {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
+}
+
 /// Which site each image belongs to, as asked by `/media/`: a name never
 /// changes site, so answers are kept (found ones only, at most
 /// [`OWNERS_KEPT`]; past it the memory starts over).
@@ -457,6 +524,31 @@ mod tests {
             process(&png(50, 50), 10).err(),
             Some(Rejection::TooLarge(0))
         );
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_from_the_header() {
+        // 8000×8000 of one colour: a few hundred kB, 64 million pixels.
+        let img = image::GrayImage::from_pixel(8_000, 8_000, image::Luma([0]));
+        let mut bomb = Vec::new();
+        image::DynamicImage::ImageLuma8(img)
+            .write_with_encoder(PngEncoder::new(&mut bomb))
+            .unwrap();
+        assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+        assert_eq!(
+            process(&bomb, 10 << 20).err(),
+            Some(Rejection::TooManyPixels)
+        );
+        // A phone photo's size passes the check.
+        assert!(u64::from(8000u32) * 6000 <= MAX_PIXELS);
+    }
+
+    #[test]
+    fn uploads_have_a_quota_per_person() {
+        let quota = UploadQuota::new(3, std::time::Duration::from_secs(60));
+        assert!(quota.take(1) && quota.take(1) && quota.take(1));
+        assert!(!quota.take(1), "the fourth in a minute");
+        assert!(quota.take(2), "someone else's");
     }
 
     #[test]

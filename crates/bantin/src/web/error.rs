@@ -31,6 +31,8 @@ pub enum AppError {
     TooLarge(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("too many: {0}")]
+    TooMany(String),
     #[error("overloaded")]
     Overloaded,
     #[error("internal error: {0}")]
@@ -83,6 +85,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -98,7 +101,8 @@ impl IntoResponse for AppError {
             AppError::BadRequest(message)
             | AppError::Forbidden(message)
             | AppError::TooLarge(message)
-            | AppError::Conflict(message) => message.clone(),
+            | AppError::Conflict(message)
+            | AppError::TooMany(message) => message.clone(),
             AppError::NotFound | AppError::Overloaded => default_message(status).to_owned(),
             AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");

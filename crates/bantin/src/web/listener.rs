@@ -1,16 +1,22 @@
 //! Accepting connections, with the limits a public server needs and that
 //! `axum::serve` does not offer:
 //!
-//! - a cap on open connections: past it, a connection is answered
-//!   `503` and closed at once instead of holding a file descriptor;
+//! - a cap on open connections, and on those of one client address: past
+//!   it, a connection is answered `503` and closed at once instead of
+//!   holding a file descriptor (a trusted proxy's connections count only
+//!   towards the first: its clients are told apart by `X-Forwarded-For`);
 //! - a deadline for the request head ([`HEADER_READ_TIMEOUT`]), which also
 //!   ends idle keep-alive connections, so a slowloris client cannot hold a
 //!   slot;
 //! - a limit on the request head's size ([`MAX_HEADER_BYTES`]): `431`;
+//! - a read deadline for request bodies (`web::body`): a body that stops
+//!   arriving is given up;
 //! - graceful shutdown: stop accepting, let requests in flight finish.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -24,6 +30,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use super::body::{BODY_IDLE_TIMEOUT, TimedBody};
+
 /// Time a client gets to send a request's line and headers, and the longest
 /// an idle keep-alive connection stays open.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,15 +42,62 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// What a connection over the cap is told before it is closed.
 const BUSY_MESSAGE: &str = "Máy chủ đang quá tải. Vui lòng thử lại sau ít giây.\n";
 
+/// How many connections may be open.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_connections: usize,
+    /// From one client address (not counting trusted proxies).
+    pub per_client: usize,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Open connections per client address.
+#[derive(Default)]
+struct PerClient(Mutex<HashMap<IpAddr, usize>>);
+
+/// One client's connection, counted while it lives.
+struct Counted {
+    clients: Arc<PerClient>,
+    ip: IpAddr,
+}
+
+impl PerClient {
+    fn take(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<Counted> {
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(ip).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Counted {
+            clients: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut open = self.clients.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then waits for
 /// open connections to finish their current request.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    max_connections: usize,
+    limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let slots = Arc::new(Semaphore::new(max_connections));
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let clients = Arc::new(PerClient::default());
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -67,9 +122,22 @@ pub async fn serve(
             tokio::spawn(refuse(stream));
             continue;
         };
+        let ip = remote.ip().to_canonical();
+        let counted = if limits.trusted_proxies.iter().any(|p| p.contains(&ip)) {
+            None
+        } else {
+            match clients.take(ip, limits.per_client) {
+                Some(c) => Some(c),
+                None => {
+                    tokio::spawn(refuse(stream));
+                    continue;
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(|body| TimedBody::new(body, BODY_IDLE_TIMEOUT));
             request.extensions_mut().insert(ConnectInfo(remote));
             router.clone().oneshot(request)
         });
@@ -78,6 +146,7 @@ pub async fn serve(
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection closed with an error");
             }
+            drop(counted);
             drop(slot);
         });
     }

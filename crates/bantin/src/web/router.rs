@@ -10,7 +10,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use super::middleware::{
-    input, metrics, overload, request_id, same_origin, security, site, visits,
+    body, input, metrics, overload, request_id, same_origin, security, site, visits,
 };
 use super::state::AppState;
 use super::{admin, api, assets, auth, error, health, media, monitoring, public};
@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(mw::from_fn(input::clean_query))
         .layer(mw::from_fn_with_state(state.clone(), overload::shed))
+        .layer(mw::from_fn_with_state(state.clone(), body::buffer))
         .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
         .layer(mw::from_fn(error::render_error_pages))
         .layer(mw::from_fn_with_state(state.clone(), site::resolve))

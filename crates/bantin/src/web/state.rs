@@ -29,8 +29,10 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Log every request with the client's address (off by default).
     pub access_log: bool,
-    /// Requests handled at once (see `web::overload`).
+    /// Requests handled at once (see `web::middleware::overload`).
     pub max_in_flight: usize,
+    /// Requests of one client address handled at once.
+    pub max_in_flight_per_client: usize,
 }
 
 impl Settings {
@@ -44,6 +46,7 @@ impl Settings {
             metrics_token: config.metrics_token.clone(),
             access_log: config.access_log,
             max_in_flight: config.max_in_flight,
+            max_in_flight_per_client: config.max_in_flight_per_client,
         }
     }
 }
@@ -61,6 +64,9 @@ struct Inner {
     public_reads: crate::content::cache::PublicReads,
     article_pages: super::public::page_cache::PageCache,
     media_owners: crate::content::media::Owners,
+    upload_quota: crate::content::media::UploadQuota,
+    /// Requests being handled, per client address.
+    per_client: super::middleware::overload::PerClient,
     /// Every site and its hosts (see `site::Directory`).
     sites: RwLock<Arc<Directory>>,
 }
@@ -87,6 +93,8 @@ impl AppState {
             public_reads: Default::default(),
             article_pages: Default::default(),
             media_owners: Default::default(),
+            upload_quota: Default::default(),
+            per_client: Default::default(),
             sites: RwLock::new(Arc::new(directory)),
             settings,
         }));
@@ -123,6 +131,16 @@ impl AppState {
     /// Which site each uploaded image belongs to.
     pub fn media_owners(&self) -> &crate::content::media::Owners {
         &self.0.media_owners
+    }
+
+    /// How many images each staff member may still upload.
+    pub fn upload_quota(&self) -> &crate::content::media::UploadQuota {
+        &self.0.upload_quota
+    }
+
+    /// Requests being handled, per client address.
+    pub fn per_client(&self) -> &super::middleware::overload::PerClient {
+        &self.0.per_client
     }
 
     /// Slots for requests being handled (see `web::overload`).

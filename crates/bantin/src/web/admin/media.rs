@@ -57,6 +57,13 @@ async fn page(
     Ok(Html(view.render()?))
 }
 
+/// Past the upload quota (`content::media::UploadQuota`).
+pub fn too_many_uploads() -> AppError {
+    AppError::TooMany(
+        "Bạn đã tải lên quá nhiều ảnh trong ít phút. Vui lòng đợi một lát rồi thử lại.".into(),
+    )
+}
+
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
@@ -87,6 +94,9 @@ pub async fn upload(
         )
             .into_response());
     };
+    if !state.upload_quota().take(staff.user.id) {
+        return Err(too_many_uploads());
+    }
     let (db, site, now) = (state.db(), staff.site.clone(), state.now());
     let upload = media::Upload {
         file_name: name,

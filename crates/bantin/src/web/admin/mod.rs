@@ -66,7 +66,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/stats", get(stats_page::show))
         // Room for the largest image plus the rest of the form.
         .layer(DefaultBodyLimit::max(
-            max_upload_bytes as usize + 2 * 1024 * 1024,
+            crate::web::middleware::body::upload_limit(max_upload_bytes),
         ))
 }
 

@@ -213,6 +213,7 @@ impl TestApp {
             metrics_token: None,
             access_log: false,
             max_in_flight: 128,
+            max_in_flight_per_client: 16,
         };
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await

@@ -54,6 +54,7 @@ fn notice_for(action: Action) -> &'static str {
 }
 
 async fn read_form(
+    state: &AppState,
     multipart: Result<Multipart, MultipartRejection>,
     staff: &Staff,
 ) -> Result<(MultipartForm, Option<Upload>), AppError> {
@@ -65,6 +66,9 @@ async fn read_form(
         .file
         .take()
         .map(|(_, file_name, bytes)| Upload { file_name, bytes });
+    if upload.is_some() && !state.upload_quota().take(staff.user.id) {
+        return Err(super::super::media::too_many_uploads());
+    }
     Ok((form, upload))
 }
 
@@ -128,7 +132,7 @@ pub async fn create(
     staff: Staff,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let (form, upload) = read_form(multipart, &staff).await?;
+    let (form, upload) = read_form(&state, multipart, &staff).await?;
     let action = action_of(&form)?;
     let input = input_of(&form);
     let site = staff.site.clone();
@@ -168,7 +172,7 @@ pub async fn save(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let (form, upload) = read_form(multipart, &staff).await?;
+    let (form, upload) = read_form(&state, multipart, &staff).await?;
     let site = staff.site.clone();
     let desk = desk(&state, &staff, &site);
     let a = desk.load(id).await?;
