@@ -33,10 +33,14 @@ pub enum Action {
     SettingsUpdate,
     SiteCreate,
     SiteUpdate,
+    TwoFactorOn,
+    TwoFactorOff,
+    TwoFactorReset,
+    SessionEnd,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 25] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -58,6 +62,10 @@ impl Action {
         Action::SettingsUpdate,
         Action::SiteCreate,
         Action::SiteUpdate,
+        Action::TwoFactorOn,
+        Action::TwoFactorOff,
+        Action::TwoFactorReset,
+        Action::SessionEnd,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -84,6 +92,10 @@ impl Action {
             Action::SettingsUpdate => "settings_update",
             Action::SiteCreate => "site_create",
             Action::SiteUpdate => "site_update",
+            Action::TwoFactorOn => "two_factor_on",
+            Action::TwoFactorOff => "two_factor_off",
+            Action::TwoFactorReset => "two_factor_reset",
+            Action::SessionEnd => "session_end",
         }
     }
 
@@ -115,6 +127,10 @@ impl Action {
             Action::SettingsUpdate => "Sửa cài đặt",
             Action::SiteCreate => "Tạo trang",
             Action::SiteUpdate => "Sửa trang",
+            Action::TwoFactorOn => "Bật xác thực hai bước",
+            Action::TwoFactorOff => "Tắt xác thực hai bước",
+            Action::TwoFactorReset => "Đặt lại xác thực hai bước",
+            Action::SessionEnd => "Kết thúc phiên đăng nhập",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod localtime;
 pub mod metrics;
 pub mod ops;
+pub mod quota;
 pub mod search;
 pub mod site;
 pub mod stats;

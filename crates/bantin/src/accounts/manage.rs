@@ -176,6 +176,36 @@ pub async fn set_password(
     Ok(generated)
 }
 
+/// A staff member's own new password (the old one checked by the caller):
+/// every other session of theirs ends, this one stays.
+pub async fn change_own_password(
+    db: &Db,
+    site_id: i64,
+    user: &User,
+    keep_session: &str,
+    new: String,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (hash, _) = choose_password(Some(new), &user.username).await?;
+    let mut tx = db.begin().await?;
+    user::set_password(&mut tx, user.id, &hash, now).await?;
+    session::delete_others(&mut tx, user.id, keep_session).await?;
+    audit::record(
+        &mut tx,
+        audit::Record {
+            site_id,
+            user_id: Some(user.id),
+            action: audit::Action::UserPassword,
+            target: &user.username,
+            detail: "tự đổi",
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What an admin may change about an account.
 pub struct Change {
     /// `None` keeps the name.

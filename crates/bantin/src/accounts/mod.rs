@@ -8,6 +8,8 @@ pub mod role;
 pub mod secret;
 pub mod session;
 pub mod throttle;
+pub mod totp;
+pub mod two_factor;
 pub mod user;
 
 pub use role::Role;

@@ -33,21 +33,61 @@ pub struct Created {
     pub csrf_token: String,
 }
 
+/// The device a session was opened on, as its owner sees it (at most this
+/// much of the user-agent is kept).
+const USER_AGENT_CHARS: usize = 200;
+
 pub async fn create(
     tx: &mut Tx,
     site_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
+    user_agent: &str,
 ) -> sqlx::Result<Created> {
     const SQL: &str = "INSERT INTO sessions (id_hash, site_id, user_id, created_at, last_seen_at, \
-         expires_at, csrf_token) VALUES ($1, $2, $3, $4, $4, $5, $6)";
+         expires_at, csrf_token, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)";
     let token = random_hex(32);
     let csrf_token = random_hex(32);
+    let device: String = vntext::normalize(user_agent)
+        .chars()
+        .take(USER_AGENT_CHARS)
+        .collect();
     with_tx!(tx, conn => sqlx::query(SQL)
         .bind(sha256_hex(token.as_bytes())).bind(site_id).bind(user_id).bind(now)
-        .bind(now + ABSOLUTE).bind(&csrf_token)
+        .bind(now + ABSOLUTE).bind(&csrf_token).bind(&device)
         .execute(&mut *conn).await.map(|_| ()))?;
     Ok(Created { token, csrf_token })
+}
+
+/// A session as its owner sees it: never its token.
+#[derive(Clone, Debug, FromRow)]
+pub struct Listed {
+    /// The hash of its token: names it in a form, opens nothing.
+    pub id_hash: String,
+    pub user_agent: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// A user's live sessions, most recent first.
+pub async fn list_for_user(db: &Db, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<Listed>> {
+    const SQL: &str = "SELECT id_hash, user_agent, created_at, last_seen_at FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(now - IDLE).fetch_all(pool).await)
+}
+
+/// Ends one of a user's sessions; `false` if it is not theirs.
+pub async fn end_own(tx: &mut Tx, user_id: i64, id_hash: &str) -> sqlx::Result<bool> {
+    const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2";
+    let n = with_tx!(tx, conn => sqlx::query(SQL).bind(user_id).bind(id_hash)
+        .execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Ends every session of a user but one (a password changed by its owner).
+pub async fn delete_others(tx: &mut Tx, user_id: i64, keep_hash: &str) -> sqlx::Result<()> {
+    const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2";
+    with_tx!(tx, conn => sqlx::query(SQL).bind(user_id).bind(keep_hash).execute(&mut *conn).await.map(|_| ()))
 }
 
 #[derive(FromRow)]
@@ -67,7 +107,7 @@ pub async fn lookup(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<(Session, User)>> {
     const SQL: &str = "SELECT s.id_hash, s.csrf_token, s.last_seen_at, s.expires_at, \
-         u.id, u.site_id, u.username, u.display_name, u.password_hash, u.role, u.disabled, u.created_at, u.operator \
+         u.id, u.site_id, u.username, u.display_name, u.password_hash, u.role, u.disabled, u.created_at, u.operator, u.totp_secret \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.site_id = $2";
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
@@ -92,6 +132,12 @@ pub async fn lookup(
 pub async fn delete(tx: &mut Tx, id_hash: &str) -> sqlx::Result<()> {
     const SQL: &str = "DELETE FROM sessions WHERE id_hash = $1";
     with_tx!(tx, conn => sqlx::query(SQL).bind(id_hash).execute(&mut *conn).await.map(|_| ()))
+}
+
+/// Ends the session of a cookie value, if it is one (logging in again
+/// from the same browser replaces it).
+pub async fn end_token(tx: &mut Tx, token: &str) -> sqlx::Result<()> {
+    delete(tx, &sha256_hex(token.as_bytes())).await
 }
 
 /// Ends every session of a user (password changed, account disabled).

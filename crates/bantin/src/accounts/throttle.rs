@@ -45,6 +45,8 @@ enum Scope {
     Addr,
     /// One account from one address.
     Pair,
+    /// An account's second step (its two-factor codes), from anywhere.
+    Totp,
 }
 
 impl Scope {
@@ -53,6 +55,7 @@ impl Scope {
             Scope::User => "user",
             Scope::Addr => "addr",
             Scope::Pair => "pair",
+            Scope::Totp => "totp",
         }
     }
 
@@ -60,44 +63,41 @@ impl Scope {
         match self {
             Scope::User => None,
             Scope::Addr => Some(ADDR_LIMIT),
-            Scope::Pair => Some(PAIR_LIMIT),
+            Scope::Pair | Scope::Totp => Some(PAIR_LIMIT),
         }
     }
 }
 
 /// The throttle keys of one login attempt.
 pub struct Keys {
-    user: String,
-    addr: Option<String>,
-    pair: String,
+    entries: Vec<(Scope, String)>,
 }
 
 impl Keys {
+    /// The keys of a password typed for `username` from `addr`.
     pub async fn new(db: &Db, username: &str, addr: Option<IpAddr>) -> sqlx::Result<Keys> {
         let key = server_secret(db, "throttle_key").await?;
-        let addr_key = addr.map(|ip| sha256_hex(format!("{key}|{ip}").as_bytes()));
-        let pair = sha256_hex(
-            format!(
-                "{key}|{username}|{}",
-                addr.map_or_else(|| "-".to_owned(), |ip| ip.to_string())
-            )
-            .as_bytes(),
-        );
-        Ok(Keys {
-            user: username.to_owned(),
-            addr: addr_key,
-            pair,
-        })
+        let mut entries = vec![(Scope::User, username.to_owned())];
+        if let Some(ip) = addr {
+            entries.push((Scope::Addr, sha256_hex(format!("{key}|{ip}").as_bytes())));
+        }
+        let from = addr.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+        entries.push((
+            Scope::Pair,
+            sha256_hex(format!("{key}|{username}|{from}").as_bytes()),
+        ));
+        Ok(Keys { entries })
+    }
+
+    /// The key of a two-factor code typed for the account `user_id`.
+    pub fn second_step(user_id: i64) -> Keys {
+        Keys {
+            entries: vec![(Scope::Totp, user_id.to_string())],
+        }
     }
 
     fn each(&self) -> impl Iterator<Item = (Scope, &str)> {
-        [
-            Some((Scope::User, self.user.as_str())),
-            self.addr.as_deref().map(|a| (Scope::Addr, a)),
-            Some((Scope::Pair, self.pair.as_str())),
-        ]
-        .into_iter()
-        .flatten()
+        self.entries.iter().map(|(s, k)| (*s, k.as_str()))
     }
 }
 
@@ -171,15 +171,16 @@ pub fn delay_after(failures: i64) -> StdDuration {
 /// but an office logging in all day must not lock itself out), and the
 /// account's failures are cleared.
 pub async fn succeeded(tx: &mut Tx, site_id: i64, keys: &Keys) -> sqlx::Result<()> {
-    const CLEAR: &str = "DELETE FROM login_attempts WHERE site_id = $1 \
-         AND ((scope = 'user' AND key = $2) OR (scope = 'pair' AND key = $3))";
+    const CLEAR: &str = "DELETE FROM login_attempts WHERE site_id = $1 AND scope = $2 AND key = $3";
     const UNCOUNT: &str = "UPDATE login_attempts SET failures = failures - 1 \
          WHERE site_id = $1 AND scope = 'addr' AND key = $2 AND failures > 0";
-    with_tx!(tx, conn => sqlx::query(CLEAR).bind(site_id).bind(&keys.user).bind(&keys.pair)
-        .execute(&mut *conn).await.map(|_| ()))?;
-    if let Some(addr) = &keys.addr {
-        with_tx!(tx, conn => sqlx::query(UNCOUNT).bind(site_id).bind(addr)
-            .execute(&mut *conn).await.map(|_| ()))?;
+    for (scope, key) in keys.each() {
+        let sql = if scope == Scope::Addr { UNCOUNT } else { CLEAR };
+        with_tx!(tx, conn => {
+            let q = sqlx::query(sql).bind(site_id);
+            let q = if scope == Scope::Addr { q } else { q.bind(scope.as_str()) };
+            q.bind(key).execute(&mut *conn).await.map(|_| ())
+        })?;
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct User {
     /// An admin of the province IT office: may also create and disable
     /// sites, and manage every site's users and settings.
     pub operator: bool,
+    /// The two-factor secret (base32), once enrolment is confirmed.
+    pub totp_secret: Option<String>,
 }
 
 /// Usernames: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit,
@@ -36,19 +38,19 @@ pub fn normalize_username(raw: &str) -> Option<String> {
 }
 
 pub async fn find_by_username(db: &Db, site_id: i64, username: &str) -> sqlx::Result<Option<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator, totp_secret \
          FROM users WHERE site_id = $1 AND username = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(username).fetch_optional(pool).await)
 }
 
 pub async fn find(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator, totp_secret \
          FROM users WHERE site_id = $1 AND id = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)
 }
 
 pub async fn list(db: &Db, site_id: i64) -> sqlx::Result<Vec<User>> {
-    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator \
+    const SQL: &str = "SELECT id, site_id, username, display_name, password_hash, role, disabled, created_at, operator, totp_secret \
          FROM users WHERE site_id = $1 ORDER BY disabled, username";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).fetch_all(pool).await)
 }

@@ -109,17 +109,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Connects, creating the data folder for SQLite; changes nothing in the
-/// database (a backup must copy it as it is).
+/// database (a backup must copy it as it is). A data folder bantin creates
+/// is its owner's only (0700), and so are the database's files (0600),
+/// whoever's umask runs it: they hold password hashes and sessions.
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
-    if Backend::of_url(&config.database_url)? == Backend::Sqlite {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                config.data_dir.display()
-            )
-        })?;
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if Backend::of_url(&config.database_url)? == Backend::Sqlite && !config.data_dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&config.data_dir)
+            .with_context(|| {
+                format!(
+                    "cannot create the data folder {}",
+                    config.data_dir.display()
+                )
+            })?;
     }
-    Db::connect(&config.database_url).await
+    let db = Db::connect(&config.database_url).await?;
+    if let Some(file) = db::sqlite_file(&config.database_url) {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+            if let Ok(meta) = std::fs::metadata(&path)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    Ok(db)
 }
 
 /// Connects and brings the database up to date: migrations, the search

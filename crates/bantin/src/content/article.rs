@@ -124,6 +124,17 @@ pub async fn sitemap_entries(
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(limit).fetch_all(pool).await)
 }
 
+/// When the next scheduled article of a site comes due, if one is waiting.
+pub async fn next_due(
+    db: &Db,
+    site_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    const SQL: &str = "SELECT MIN(published_at) FROM articles \
+         WHERE site_id = $1 AND status = 'published' AND published_at > $2";
+    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(now).fetch_one(pool).await)
+}
+
 /// Each site's public articles: how many, and the newest publication.
 #[derive(Clone, Debug, FromRow)]
 pub struct SiteCount {
@@ -377,6 +388,27 @@ pub async fn list_admin(
     let status = status.map(Status::as_str);
     with_db!(db, pool => sqlx::query_as(SQL)
         .bind(site_id).bind(status).bind(author_id).bind(limit).bind(offset)
+        .fetch_all(pool).await)
+}
+
+/// Recently published articles for the dashboard; `author`: what an
+/// author may see — public ones, and their own scheduled ones (another
+/// author's article waiting for its time is not theirs to read).
+pub async fn list_published_for(
+    db: &Db,
+    site_id: i64,
+    author: Option<i64>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<AdminListed>> {
+    const SQL: &str = "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
+         u.display_name AS author_name, c.name AS category_name \
+         FROM articles a LEFT JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id \
+         WHERE a.site_id = $1 AND a.status = 'published' \
+         AND ($2 IS NULL OR a.published_at <= $3 OR a.author_id = $2) \
+         ORDER BY a.updated_at DESC, a.id DESC LIMIT $4";
+    with_db!(db, pool => sqlx::query_as(SQL)
+        .bind(site_id).bind(author).bind(now).bind(limit)
         .fetch_all(pool).await)
 }
 

@@ -383,44 +383,8 @@ pub async fn upload(
 
 /// How many images one staff member may upload in a while: enough for a
 /// photo report, not for flooding the library or the CPU.
-pub struct UploadQuota {
-    per_window: usize,
-    window: std::time::Duration,
-    recent: std::sync::Mutex<
-        std::collections::HashMap<i64, std::collections::VecDeque<std::time::Instant>>,
-    >,
-}
-
-impl Default for UploadQuota {
-    fn default() -> Self {
-        UploadQuota::new(60, std::time::Duration::from_secs(600))
-    }
-}
-
-impl UploadQuota {
-    pub fn new(per_window: usize, window: std::time::Duration) -> UploadQuota {
-        UploadQuota {
-            per_window,
-            window,
-            recent: Default::default(),
-        }
-    }
-
-    /// Counts an upload by `user_id`; `false` when over the quota.
-    pub fn take(&self, user_id: i64) -> bool {
-        let now = std::time::Instant::now();
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        recent.retain(|_, times| times.back().is_some_and(|t| now - *t < self.window));
-        let times = recent.entry(user_id).or_default();
-        while times.front().is_some_and(|t| now - *t >= self.window) {
-            times.pop_front();
-        }
-        if times.len() >= self.per_window {
-            return false;
-        }
-        times.push_back(now);
-        true
-    }
+pub fn upload_quota() -> crate::quota::Quota<i64> {
+    crate::quota::Quota::new(60, std::time::Duration::from_secs(600))
 }
 
 /// Which site each image belongs to, as asked by `/media/`: a name never
@@ -541,14 +505,6 @@ mod tests {
         );
         // A phone photo's size passes the check.
         assert!(u64::from(8000u32) * 6000 <= MAX_PIXELS);
-    }
-
-    #[test]
-    fn uploads_have_a_quota_per_person() {
-        let quota = UploadQuota::new(3, std::time::Duration::from_secs(60));
-        assert!(quota.take(1) && quota.take(1) && quota.take(1));
-        assert!(!quota.take(1), "the fourth in a minute");
-        assert!(quota.take(2), "someone else's");
     }
 
     #[test]

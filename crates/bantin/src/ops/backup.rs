@@ -188,7 +188,16 @@ fn write_archive(
     media_dir: &Path,
     media: &[String],
 ) -> anyhow::Result<()> {
-    let file = File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    // A backup holds everything, password hashes included: its owner only.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(out)
+            .with_context(|| format!("cannot create {}", out.display()))?
+    };
     let gz = flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     let mtime = manifest.created_at.timestamp().max(0) as u64;

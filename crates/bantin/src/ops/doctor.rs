@@ -246,7 +246,7 @@ async fn database(config: &Config) -> Vec<Finding> {
     }
     let admins: sqlx::Result<i64> = with_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = $1").bind(false).fetch_one(pool).await);
     match admins {
-        Ok(0) => out.push(Finding::warning(
+        Ok(0) => out.push(Finding::problem(
             "chưa có tài khoản quản trị nào đang hoạt động: tạo bằng `bantin user add TEN --role admin`",
         )),
         Ok(n) => out.push(Finding::ok(format!("{n} tài khoản quản trị đang hoạt động"))),

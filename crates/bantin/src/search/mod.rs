@@ -25,6 +25,19 @@ const TITLE_CANDIDATES: i64 = 60;
 /// Matches are counted up to this; beyond, the page says "hơn 1.000".
 pub const COUNT_CAP: i64 = 1000;
 
+/// The last page of results there can be, with `per_page` a page: pages
+/// past it are refused before anything is asked of the database.
+pub fn last_page(per_page: i64) -> i64 {
+    (COUNT_CAP + per_page - 1) / per_page
+}
+
+/// Searches one client address may make in a while: a reader types a few
+/// a minute, and many readers may share one address (mobile carriers put
+/// whole towns behind a few); a script asking thousands is refused (429).
+pub fn client_quota() -> crate::quota::Quota<std::net::IpAddr> {
+    crate::quota::Quota::new(120, std::time::Duration::from_secs(60))
+}
+
 /// The folded text an article is found by: (title, summary + body).
 pub fn folded_fields(title: &str, summary: &str, body_html: &str) -> (String, String) {
     (

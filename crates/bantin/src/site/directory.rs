@@ -127,6 +127,7 @@ mod tests {
             parent_id: None,
             disabled: false,
             show_in_parent: true,
+            require_2fa: "none".into(),
         }
     }
 

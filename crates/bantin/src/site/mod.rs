@@ -38,6 +38,8 @@ pub struct Site {
     pub disabled: bool,
     /// Its news appears on the parent's portal.
     pub show_in_parent: bool,
+    /// Who must use two-factor login (see [`Site::two_factor`]).
+    pub require_2fa: String,
 }
 
 impl Site {
@@ -49,6 +51,12 @@ impl Site {
             "new" => Some(vntext::ToneStyle::New),
             _ => None,
         }
+    }
+
+    /// Who must use two-factor login on the site.
+    pub fn two_factor(&self) -> crate::accounts::two_factor::Policy {
+        crate::accounts::two_factor::Policy::parse(&self.require_2fa)
+            .unwrap_or(crate::accounts::two_factor::Policy::None)
     }
 
     /// Served over https: cookies are `Secure`, HSTS is sent.
@@ -65,7 +73,7 @@ impl Site {
 }
 
 const COLUMNS: &str = "id, host, name, description, tone_style, address, phone, email, \
-     stats_start_total, public_url, parent_id, disabled, show_in_parent";
+     stats_start_total, public_url, parent_id, disabled, show_in_parent, require_2fa";
 
 /// Every site, in the order they were created.
 pub async fn load_all(db: &Db) -> sqlx::Result<Vec<Site>> {
@@ -179,6 +187,7 @@ pub struct Settings {
     pub tone_style: Option<vntext::ToneStyle>,
     /// The site's news appears on its province's portal.
     pub show_in_parent: bool,
+    pub two_factor: crate::accounts::two_factor::Policy,
 }
 
 pub fn tone_style_value(style: Option<vntext::ToneStyle>) -> &'static str {
@@ -202,6 +211,7 @@ pub struct Typed {
     pub tone_style: String,
     /// The checkbox: present when ticked.
     pub show_in_parent: Option<String>,
+    pub require_2fa: String,
 }
 
 impl Typed {
@@ -215,9 +225,14 @@ impl Typed {
             stats_start_total: site.stats_start_total.to_string(),
             tone_style: tone_style_value(site.tone_style()).to_owned(),
             show_in_parent: site.show_in_parent.then(|| "1".to_owned()),
+            require_2fa: site.require_2fa.clone(),
         }
     }
 }
+
+/// The largest starting total: far above any portal's, far below where
+/// sums overflow.
+pub const MAX_START_TOTAL: i64 = 1_000_000_000_000;
 
 /// Normalised, on one line, at most `max` characters.
 pub fn one_line(s: &str, max: usize) -> String {
@@ -252,8 +267,8 @@ pub fn checked(form: &Typed) -> Result<Settings, &'static str> {
         s => s
             .parse::<i64>()
             .ok()
-            .filter(|n| *n >= 0)
-            .ok_or("Số lượt truy cập ban đầu phải là số không âm.")?,
+            .filter(|n| (0..=MAX_START_TOTAL).contains(n))
+            .ok_or("Số lượt truy cập ban đầu phải là số không âm, tối đa 1.000.000.000.000.")?,
     };
     let tone_style = match form.tone_style.as_str() {
         "old" => Some(vntext::ToneStyle::Old),
@@ -270,6 +285,11 @@ pub fn checked(form: &Typed) -> Result<Settings, &'static str> {
         stats_start_total,
         tone_style,
         show_in_parent: form.show_in_parent.is_some(),
+        two_factor: match form.require_2fa.as_str() {
+            "" => crate::accounts::two_factor::Policy::None,
+            p => crate::accounts::two_factor::Policy::parse(p)
+                .ok_or("Yêu cầu xác thực hai bước không hợp lệ.")?,
+        },
     })
 }
 
@@ -282,12 +302,13 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     const SQL: &str = "UPDATE sites SET name = $1, description = $2, address = $3, phone = $4, email = $5, \
-         stats_start_total = $6, tone_style = $7, updated_at = $8, show_in_parent = $10 WHERE id = $9";
+         stats_start_total = $6, tone_style = $7, updated_at = $8, show_in_parent = $10, \
+         require_2fa = $11 WHERE id = $9";
     let mut tx = db.begin().await?;
     with_tx!(tx, conn => sqlx::query(SQL)
         .bind(&s.name).bind(&s.description).bind(&s.address).bind(&s.phone).bind(&s.email)
         .bind(s.stats_start_total).bind(tone_style_value(s.tone_style)).bind(now).bind(site_id)
-        .bind(s.show_in_parent)
+        .bind(s.show_in_parent).bind(s.two_factor.as_str())
         .execute(&mut *conn).await.map(|_| ()))?;
     let entry = audit::Record {
         site_id,

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::accounts::session::{self, Session};
-use crate::accounts::{Role, User, csrf, password, throttle, user};
+use crate::accounts::{Role, User, csrf, password, throttle, two_factor, user};
 use crate::audit;
 use crate::content::editorial;
 use crate::site::Site;
@@ -23,6 +23,9 @@ use crate::web::form::VForm;
 use crate::web::layout::Layout;
 use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
+
+/// The staff member's own page (password, sessions, two-factor login).
+pub const ACCOUNT_PAGE: &str = "/admin/tai-khoan";
 
 /// A logged-in staff member, on the site whose session it is.
 pub struct Staff {
@@ -39,6 +42,11 @@ impl Staff {
     /// An account of the province IT office (see `accounts::User::operator`).
     pub fn is_operator(&self) -> bool {
         self.user.operator && self.user.role == Role::Admin
+    }
+
+    /// Must use two-factor login here, and has not set it up yet.
+    pub fn must_enrol(&self) -> bool {
+        self.user.totp_secret.is_none() && self.site.two_factor().requires(&self.user)
     }
 
     /// The staff member as the actor of editorial actions.
@@ -109,7 +117,19 @@ impl FromRequestParts<AppState> for Staff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match staff_of_parts(parts, state).await {
-            Ok(Some(staff)) => Ok(staff),
+            Ok(Some(staff)) => {
+                // An account that must use two-factor login and has not set
+                // it up reaches only its own page, to set it up.
+                let path = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(parts.uri.path(), |o| o.0.path());
+                if staff.must_enrol() && !path.starts_with(ACCOUNT_PAGE) && path != "/dang-xuat" {
+                    let target = format!("{ACCOUNT_PAGE}?thong-bao=can-xac-thuc-hai-buoc");
+                    return Err(Redirect::to(&target).into_response());
+                }
+                Ok(staff)
+            }
             Ok(None) => {
                 // Inside the nested /admin router the URI is stripped of its
                 // prefix; the original one is what the browser asked for.
@@ -156,7 +176,9 @@ fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(n)
             if (n == "/admin" || n.starts_with("/admin/") || n.starts_with("/admin?"))
-                && !n.contains("//") =>
+                && !n.contains("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             n
         }
@@ -231,6 +253,7 @@ pub async fn login(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     ClientAddr(addr): ClientAddr,
+    request_headers: HeaderMap,
     VForm(form): VForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let (db, now) = (state.db(), state.now());
@@ -265,31 +288,25 @@ pub async fn login(
         Some(u) if password_ok && !u.disabled => {
             let mut tx = db.begin().await?;
             throttle::succeeded(&mut tx, site.id, &keys).await?;
-            let created = session::create(&mut tx, site.id, u.id, now).await?;
-            audit::record(
-                &mut tx,
-                audit::Record {
-                    site_id: site.id,
-                    user_id: Some(u.id),
-                    action: audit::Action::Login,
-                    target: &u.username,
-                    detail: "",
-                },
-                now,
-            )
-            .await?;
             tx.commit().await?;
-            let mut headers = HeaderMap::new();
-            headers.insert(
-                SET_COOKIE,
-                HeaderValue::from_str(&session::cookie(&created.token, state.https(&site)))
+            let user_agent = user_agent_of(&request_headers);
+            if u.totp_secret.is_some() {
+                // The password is right; the code comes next, on its own form.
+                let token =
+                    two_factor::challenge(db, site.id, u.id, &next, &user_agent, now).await?;
+                let mut headers = HeaderMap::new();
+                headers.insert(
+                    SET_COOKIE,
+                    HeaderValue::from_str(&two_factor::challenge_cookie(
+                        &token,
+                        state.https(&site),
+                    ))
                     .map_err(anyhow::Error::from)?,
-            );
-            headers.insert(
-                LOCATION,
-                HeaderValue::from_str(&next).map_err(anyhow::Error::from)?,
-            );
-            Ok((StatusCode::SEE_OTHER, headers).into_response())
+                );
+                headers.insert(LOCATION, HeaderValue::from_static(CODE_PAGE));
+                return Ok((StatusCode::SEE_OTHER, headers).into_response());
+            }
+            open_session(&state, &site, &u, &next, &user_agent, &request_headers, "").await
         }
         found => {
             if let Some(u) = &found {
@@ -315,6 +332,182 @@ pub async fn login(
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
     }
+}
+
+/// The form for the second factor, after a right password.
+pub const CODE_PAGE: &str = "/dang-nhap/ma-xac-thuc";
+
+fn user_agent_of(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Logs `user` in: a new session (replacing one this browser had), its
+/// audit entry, the cookie, and on to `next`.
+async fn open_session(
+    state: &AppState,
+    site: &Site,
+    user: &User,
+    next: &str,
+    user_agent: &str,
+    request_headers: &HeaderMap,
+    detail: &str,
+) -> Result<Response, AppError> {
+    let (db, now) = (state.db(), state.now());
+    let mut tx = db.begin().await?;
+    if let Some(old) = request_headers
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session::token_from_cookies)
+    {
+        session::end_token(&mut tx, old).await?;
+    }
+    let created = session::create(&mut tx, site.id, user.id, now, user_agent).await?;
+    audit::record(
+        &mut tx,
+        audit::Record {
+            site_id: site.id,
+            user_id: Some(user.id),
+            action: audit::Action::Login,
+            target: &user.username,
+            detail,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&session::cookie(&created.token, state.https(site)))
+            .map_err(anyhow::Error::from)?,
+    );
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(safe_next(Some(next))).map_err(anyhow::Error::from)?,
+    );
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    layout: Layout,
+    error: String,
+}
+
+fn code_page(site: &Site, error: &str) -> Result<Html<String>, AppError> {
+    let page = CodePage {
+        layout: Layout::new(site, "Xác thực hai bước", ""),
+        error: error.to_owned(),
+    };
+    Ok(Html(page.render()?))
+}
+
+fn challenge_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())?
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == two_factor::CHALLENGE_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// `GET /dang-nhap/ma-xac-thuc`: the code form (only with a challenge).
+pub async fn code_form(
+    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let live = match challenge_of(&headers) {
+        Some(t) => two_factor::find_challenge(state.db(), site.id, &t, state.now()).await?,
+        None => None,
+    };
+    if live.is_none() {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    }
+    Ok(code_page(&site, "")?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /dang-nhap/ma-xac-thuc`: the code (or a recovery code), with a
+/// throttle of its own: [`throttle::PAIR_LIMIT`] wrong codes lock the
+/// account's second step for a while.
+pub async fn code(
+    State(state): State<AppState>,
+    CurrentSite(site): CurrentSite,
+    headers: HeaderMap,
+    VForm(form): VForm<CodeForm>,
+) -> Result<Response, AppError> {
+    let (db, now) = (state.db(), state.now());
+    let token = challenge_of(&headers).unwrap_or_default();
+    let Some(challenge) = two_factor::find_challenge(db, site.id, &token, now).await? else {
+        let page = login_page(
+            &site,
+            "",
+            "/admin",
+            "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.",
+        )?;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    let Some(u) = user::find(db, site.id, challenge.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    };
+    let keys = throttle::Keys::second_step(u.id);
+    if let throttle::Verdict::Locked(until) = throttle::attempt(db, site.id, &keys, now).await? {
+        let page = code_page(&site, &locked_message(until, now))?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let code: String = form.code.chars().take(64).collect();
+    if !two_factor::check(db, &u, &code, now).await? {
+        audit::record_alone(
+            db,
+            audit::Record {
+                site_id: site.id,
+                user_id: Some(u.id),
+                action: audit::Action::LoginFailed,
+                target: &u.username,
+                detail: "mã xác thực sai",
+            },
+            now,
+        )
+        .await?;
+        let page = code_page(
+            &site,
+            "Mã không đúng hoặc đã dùng. Hãy nhập mã đang hiện trong ứng dụng xác thực, hoặc một mã khôi phục.",
+        )?;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    }
+    let mut tx = db.begin().await?;
+    two_factor::end_challenge(&mut tx, &token).await?;
+    throttle::succeeded(&mut tx, site.id, &keys).await?;
+    tx.commit().await?;
+    let mut response = open_session(
+        &state,
+        &site,
+        &u,
+        &challenge.next_path,
+        &challenge.user_agent,
+        &headers,
+        "hai bước",
+    )
+    .await?;
+    if let Ok(v) = HeaderValue::from_str(&two_factor::challenge_cookie("", state.https(&site))) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -370,6 +563,10 @@ mod tests {
             "/admin//evil",
             "/tin-tuc",
             "javascript:alert(1)",
+            "/admin\r\nSet-Cookie: x=1",
+            "/admin/\u{1}",
+            "/admin/\\evil",
+            "/admin/tin tức",
         ] {
             assert_eq!(safe_next(Some(bad)), "/admin", "{bad}");
         }

@@ -35,9 +35,11 @@ pub fn router(state: AppState) -> Router {
             "/chuyen-muc/{slug}/rss.xml",
             get(public::feeds::category_feed),
         )
-        .route("/sitemap.xml", get(public::feeds::sitemap))
+        .route("/sitemap.xml", get(public::sitemap::index))
+        .route("/sitemap/{part}", get(public::sitemap::part))
         .route("/robots.txt", get(public::feeds::robots))
         .route("/dang-nhap", get(auth::login_form).post(auth::login))
+        .route(auth::CODE_PAGE, get(auth::code_form).post(auth::code))
         .route("/dang-xuat", post(auth::logout))
         .nest("/admin", admin::routes(state.settings().max_upload_bytes))
         .route("/media/{file}", get(media::serve))
@@ -61,7 +63,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(mw::from_fn_with_state(state.clone(), metrics::track));
-    request_id::layers(router).with_state(state)
+    let trusted = state.settings().trusted_proxies.clone();
+    request_id::layers(router, trusted).with_state(state)
 }
 
 /// The monitoring address (`--metrics-listen`): `/metrics` only.

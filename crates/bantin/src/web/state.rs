@@ -64,7 +64,10 @@ struct Inner {
     public_reads: crate::content::cache::PublicReads,
     article_pages: super::public::page_cache::PageCache,
     media_owners: crate::content::media::Owners,
-    upload_quota: crate::content::media::UploadQuota,
+    upload_quota: crate::quota::Quota<i64>,
+    sitemaps: super::public::sitemap::Sitemaps,
+    /// Searches per client address.
+    search_quota: crate::quota::Quota<std::net::IpAddr>,
     /// Requests being handled, per client address.
     per_client: super::middleware::overload::PerClient,
     /// Every site and its hosts (see `site::Directory`).
@@ -93,7 +96,9 @@ impl AppState {
             public_reads: Default::default(),
             article_pages: Default::default(),
             media_owners: Default::default(),
-            upload_quota: Default::default(),
+            upload_quota: crate::content::media::upload_quota(),
+            sitemaps: Default::default(),
+            search_quota: crate::search::client_quota(),
             per_client: Default::default(),
             sites: RwLock::new(Arc::new(directory)),
             settings,
@@ -134,8 +139,18 @@ impl AppState {
     }
 
     /// How many images each staff member may still upload.
-    pub fn upload_quota(&self) -> &crate::content::media::UploadQuota {
+    pub fn upload_quota(&self) -> &crate::quota::Quota<i64> {
         &self.0.upload_quota
+    }
+
+    /// Built sitemaps.
+    pub fn sitemaps(&self) -> &super::public::sitemap::Sitemaps {
+        &self.0.sitemaps
+    }
+
+    /// How many searches each client address may still make.
+    pub fn search_quota(&self) -> &crate::quota::Quota<std::net::IpAddr> {
+        &self.0.search_quota
     }
 
     /// Requests being handled, per client address.

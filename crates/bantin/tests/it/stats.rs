@@ -169,6 +169,7 @@ both_databases! {
         let settings = bantin::site::Settings {
             name: site.name.clone(), description: String::new(), address: String::new(), phone: String::new(),
             email: String::new(), stats_start_total: 1233, tone_style: None, show_in_parent: true,
+            two_factor: bantin::accounts::two_factor::Policy::None,
         };
         bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap();
         app.state.reload_sites().await.unwrap();

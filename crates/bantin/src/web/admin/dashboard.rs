@@ -54,7 +54,7 @@ pub async fn show(
             now,
         ),
         published: rows(
-            article::list_admin(db, site.id, Some(Status::Published), None, PER_SECTION, 0).await?,
+            article::list_published_for(db, site.id, pending_of, now, PER_SECTION).await?,
             now,
         ),
         layout: AdminLayout::new(&staff, "dashboard", "Tổng quan")

@@ -1,6 +1,7 @@
 //! The staff area under `/admin`. Every handler takes [`Staff`] (no session:
 //! redirect to the login page) and checks the role on the server.
 
+mod account;
 mod articles;
 mod audit_log;
 mod categories;
@@ -25,6 +26,29 @@ use crate::web::state::AppState;
 pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
+        .route("/tai-khoan", get(account::show))
+        .route("/tai-khoan/mat-khau", post(account::change_password))
+        .route("/tai-khoan/phien/ket-thuc", post(account::end_session))
+        .route(
+            "/tai-khoan/xac-thuc/bat-dau",
+            post(account::begin_two_factor),
+        )
+        .route(
+            "/tai-khoan/xac-thuc/xac-nhan",
+            post(account::confirm_two_factor),
+        )
+        .route(
+            "/tai-khoan/xac-thuc/ma-khoi-phuc",
+            post(account::renew_codes),
+        )
+        .route(
+            "/tai-khoan/xac-thuc/tat",
+            post(account::turn_off_two_factor),
+        )
+        .route(
+            "/users/{id}/xac-thuc/dat-lai",
+            post(users::reset_two_factor),
+        )
         .route(
             "/articles",
             get(articles::list::list).post(articles::save::create),
@@ -118,6 +142,15 @@ impl AdminLayout {
             Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",
             Some("da-tai-anh") => "Đã tải ảnh lên.",
             Some("da-tao-trang") => "Đã tạo trang. Hãy tạo tài khoản quản trị cho trang này.",
+            Some("da-doi-mat-khau") => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+            Some("da-ket-thuc-phien") => "Đã kết thúc phiên đăng nhập.",
+            Some("da-bat-xac-thuc-hai-buoc") => "Đã bật xác thực hai bước.",
+            Some("da-tat-xac-thuc-hai-buoc") => "Đã tắt xác thực hai bước.",
+            Some("da-tao-ma-khoi-phuc") => "Đã tạo mã khôi phục mới; các mã cũ không còn dùng được.",
+            Some("da-dat-lai-xac-thuc") => "Đã đặt lại xác thực hai bước của tài khoản.",
+            Some("can-xac-thuc-hai-buoc") => {
+                "Trang này bắt buộc tài khoản của bạn dùng xác thực hai bước. Hãy bật ngay dưới đây để tiếp tục."
+            }
             _ => "",
         }
         .to_owned();

@@ -35,6 +35,8 @@ struct Page {
     /// A commune's site: whether its news shows on the province's portal.
     has_parent: bool,
     show_in_parent: bool,
+    /// (value, label, chosen) of who must use two-factor login.
+    two_factor: Vec<(&'static str, &'static str, bool)>,
     error: String,
 }
 
@@ -68,6 +70,10 @@ fn render(
         tone_style: form.tone_style,
         has_parent: target.site.parent_id.is_some(),
         show_in_parent: form.show_in_parent.is_some(),
+        two_factor: crate::accounts::two_factor::Policy::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label(), p.as_str() == form.require_2fa))
+            .collect(),
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))

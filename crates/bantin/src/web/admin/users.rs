@@ -22,6 +22,7 @@ struct UserRow {
     role: &'static str,
     disabled: bool,
     created: String,
+    two_factor: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +58,7 @@ async fn page(
             .map(|u| UserRow {
                 role: u.role.as_str(),
                 created: date(u.created_at),
+                two_factor: u.totp_secret.is_some(),
                 id: u.id,
                 username: u.username,
                 display_name: u.display_name,
@@ -234,4 +236,35 @@ pub async fn update_site(
 ) -> Result<Response, AppError> {
     let target = Target::other(&state, &staff, site_id).await?;
     update_for(&state, &staff, &target, id, form).await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// An admin turns off a staff member's two-factor login (a lost phone and
+/// no recovery codes left); they set it up again at their next login if
+/// the site requires it.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    VForm(form): VForm<CsrfForm>,
+) -> Result<Response, AppError> {
+    let target = Target::own(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    let account = user::find(state.db(), target.site.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::accounts::two_factor::turn_off(
+        state.db(),
+        target.site.id,
+        Some(staff.user.id),
+        &account,
+        state.now(),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/users?thong-bao=da-dat-lai-xac-thuc").into_response())
 }

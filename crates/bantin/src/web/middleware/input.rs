@@ -1,5 +1,5 @@
-//! Text arriving in query strings and forms must be UTF-8 without NUL
-//! bytes. Decoders elsewhere are lenient (invalid bytes become U+FFFD, NUL
+//! Text arriving in paths, query strings and forms must be UTF-8 without
+//! NUL bytes. Decoders elsewhere are lenient (invalid bytes become U+FFFD, NUL
 //! passes through and PostgreSQL then refuses the row), so this is checked
 //! once, on the raw bytes, and refused with a 400 in Vietnamese.
 
@@ -47,10 +47,19 @@ pub fn refused() -> AppError {
     )
 }
 
-/// Refuses a request whose query string is not clean text.
+/// Whether a path, percent-decoded, is UTF-8 without NUL (`+` is a plus
+/// sign in a path, not a space, which changes nothing here).
+pub fn path_is_clean(path: &str) -> bool {
+    urlencoded_is_clean(path.as_bytes())
+}
+
+/// Refuses a request whose path or query string is not clean text.
 pub async fn clean_query(request: Request, next: Next) -> Response {
-    if let Some(query) = request.uri().query()
-        && !urlencoded_is_clean(query.as_bytes())
+    let uri = request.uri();
+    if !path_is_clean(uri.path())
+        || uri
+            .query()
+            .is_some_and(|q| !urlencoded_is_clean(q.as_bytes()))
     {
         return refused().into_response();
     }
@@ -77,6 +86,10 @@ mod tests {
             assert!(!urlencoded_is_clean(bad.as_bytes()), "{bad}");
         }
         assert!(!urlencoded_is_clean(b"q=\xff"));
+        assert!(!path_is_clean("/tin-tuc/%00"));
+        assert!(!path_is_clean("/tin-tuc/%C3"));
+        assert!(path_is_clean("/tin-tuc/thon-nan-sin"));
+        assert!(path_is_clean("/tin-tuc/th%C3%B4n"));
         assert!(!text_is_clean(b"a\0b"));
     }
 }

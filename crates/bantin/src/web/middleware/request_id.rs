@@ -1,5 +1,7 @@
-//! Request ids: every response carries `X-Request-Id` (kept if the proxy
-//! sent one), and every log line of the request shares it.
+//! Request ids: every response carries `X-Request-Id` (kept when a trusted
+//! proxy sent one; anyone else's is replaced, so a client cannot forge the
+//! id its lines are logged under), and every log line of the request
+//! shares it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +16,10 @@ use tower_http::trace::TraceLayer;
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps `router` in the id, the tracing span and the id's echo.
-pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+pub fn layers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    trusted_proxies: Vec<ipnet::IpNet>,
+) -> Router<S> {
     router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(
@@ -36,6 +41,18 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
         .layer(SetRequestIdLayer::new(
             REQUEST_ID.clone(),
             RequestIds::default(),
+        ))
+        .layer(tower::util::MapRequestLayer::new(
+            move |mut request: Request<axum::body::Body>| {
+                let peer = request
+                    .extensions()
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_canonical());
+                if !peer.is_some_and(|ip| trusted_proxies.iter().any(|p| p.contains(&ip))) {
+                    request.headers_mut().remove(&REQUEST_ID);
+                }
+                request
+            },
         ))
 }
 

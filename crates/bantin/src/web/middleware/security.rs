@@ -16,8 +16,21 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
 use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
+/// Staff pages, and the forms where passwords are typed, are never kept by
+/// a browser's or proxy's cache (a shared computer in a commune office).
+fn private(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path == "/dang-nhap" || path == "/dang-xuat"
+}
+
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let private = private(request.uri().path());
     let mut response = next.run(request).await;
+    if private {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
     let https = response
         .extensions()
         .get::<CurrentSite>()

@@ -1,5 +1,6 @@
 //! `/rss.xml` (RSS 2.0, the latest 20 articles), a feed per category
-//! (`/chuyen-muc/{slug}/rss.xml`), `/sitemap.xml` and `/robots.txt`.
+//! (`/chuyen-muc/{slug}/rss.xml`) and `/robots.txt` (the sitemap is in
+//! `sitemap.rs`).
 //! Absolute URLs use the site's public address; only a one-site
 //! deployment without one falls back to the request's Host.
 
@@ -19,8 +20,6 @@ use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
 const FEED_ITEMS: i64 = 20;
-/// The sitemap protocol's limit per file.
-const SITEMAP_URLS: i64 = 50_000;
 
 /// `https://xa.gov.vn`: the site's public address. A site chosen by its
 /// host and without one is `https://HOST`; only the one site of a
@@ -40,7 +39,7 @@ pub fn base_url(state: &AppState, site: &Site, headers: &HeaderMap) -> String {
     format!("http://{}", host.unwrap_or("localhost"))
 }
 
-fn xml(body: String, content_type: &'static str) -> Response {
+pub fn xml(body: String, content_type: &'static str) -> Response {
     (
         [
             (CONTENT_TYPE, content_type),
@@ -154,42 +153,6 @@ pub async fn category_feed(
         ),
         "application/rss+xml; charset=utf-8",
     ))
-}
-
-pub async fn sitemap(
-    State(state): State<AppState>,
-    CurrentSite(site): CurrentSite,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let base = base_url(&state, &site, &headers);
-    let entries = article::sitemap_entries(state.db(), site.id, now, SITEMAP_URLS - 2).await?;
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let newest = entries.first().map(|e| e.1);
-    for (path, lastmod) in [("/".to_owned(), newest), ("/tin-tuc".to_owned(), newest)]
-        .into_iter()
-        .chain(
-            entries
-                .into_iter()
-                .map(|(slug, at)| (public_path(&slug), Some(at))),
-        )
-    {
-        out.push_str(&format!(
-            "<url><loc>{}</loc>",
-            escape(&format!("{base}{path}"))
-        ));
-        if let Some(at) = lastmod {
-            out.push_str(&format!(
-                "<lastmod>{}</lastmod>",
-                localtime::rfc3339_local(at)
-            ));
-        }
-        out.push_str("</url>\n");
-    }
-    out.push_str("</urlset>\n");
-    Ok(xml(out, "application/xml; charset=utf-8"))
 }
 
 pub async fn robots(

@@ -6,6 +6,7 @@ pub mod home;
 pub mod news;
 pub mod page_cache;
 pub mod search;
+pub mod sitemap;
 
 use crate::content::article::Listed;
 use crate::content::import::public_path;

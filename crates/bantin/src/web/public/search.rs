@@ -11,6 +11,7 @@ use crate::content::import::public_path;
 use crate::localtime;
 use crate::search::{self, Query, Scope};
 use crate::site::Site;
+use crate::web::client::ClientAddr;
 use crate::web::error::AppError;
 use crate::web::layout::{Layout, Nav, format_count};
 use crate::web::middleware::site::CurrentSite;
@@ -114,11 +115,24 @@ fn link(state: &AppState, site: &Site, result_site: i64, slug: &str) -> (String,
 
 async fn run(
     state: &AppState,
+    client: Option<std::net::IpAddr>,
     scope: &Scope,
     q: &str,
     page: i64,
 ) -> Result<(search::Results, i64), AppError> {
     let query = Query::parse(q);
+    // Past the counted results there is nothing to show: refused unasked.
+    if page > search::last_page(PER_PAGE) {
+        return Err(AppError::NotFound);
+    }
+    if !query.is_empty()
+        && let Some(ip) = client
+        && !state.search_quota().take(ip)
+    {
+        return Err(AppError::TooMany(
+            "Bạn tìm kiếm quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.".into(),
+        ));
+    }
     let results = search::search(state.db(), scope, &query, state.now(), page, PER_PAGE).await?;
     let pages = ((results.total + PER_PAGE - 1) / PER_PAGE).max(1);
     Ok((results, pages))
@@ -141,12 +155,13 @@ fn href(q: &str, widened: bool, page: i64) -> String {
 pub async fn page(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
+    ClientAddr(client): ClientAddr,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let Asked { q, page, widened } = parse(raw.as_deref())?;
     let offers_scope = state.sites().has_children(site.id);
     let widened = widened && offers_scope;
-    let (found, pages) = run(&state, &scope(&state, &site, widened), &q, page).await?;
+    let (found, pages) = run(&state, client, &scope(&state, &site, widened), &q, page).await?;
     if page > pages {
         return Err(AppError::NotFound);
     }
@@ -196,14 +211,21 @@ pub async fn page(
 pub async fn api(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
+    ClientAddr(client): ClientAddr,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
         let asked = parse(raw.as_deref())?;
         let widened = asked.widened && state.sites().has_children(site.id);
-        run(&state, &scope(&state, &site, widened), &asked.q, asked.page)
-            .await
-            .map(|(r, _)| r)
+        run(
+            &state,
+            client,
+            &scope(&state, &site, widened),
+            &asked.q,
+            asked.page,
+        )
+        .await
+        .map(|(r, _)| r)
     }
     .await;
     match result {
@@ -229,6 +251,17 @@ pub async fn api(
         Err(AppError::BadRequest(m)) => (
             axum::http::StatusCode::BAD_REQUEST,
             Json(json!({"error": m})),
+        )
+            .into_response(),
+        Err(AppError::TooMany(m)) => (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "60")],
+            Json(json!({"error": m})),
+        )
+            .into_response(),
+        Err(AppError::NotFound) => (
+            axum::http::StatusCode::NOT_FOUND,
+            Json(json!({"error": "Không có trang kết quả này."})),
         )
             .into_response(),
         Err(e) => {

@@ -426,6 +426,69 @@ impl TestApp {
         self.login_on(None, username).await
     }
 
+    /// Turns on two-factor login for an account (as if enrolled); returns
+    /// its secret.
+    pub async fn give_totp(&self, user_id: i64) -> String {
+        let secret = bantin::accounts::totp::new_secret();
+        bantin::with_db!(&self.db, pool => sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
+            .bind(&secret).bind(user_id).execute(pool).await.map(|_| ()).unwrap());
+        secret
+    }
+
+    /// The code an authenticator app shows now for `secret`.
+    pub fn totp_now(&self, secret: &str) -> String {
+        let raw = bantin::accounts::totp::from_base32(secret).unwrap();
+        bantin::accounts::totp::code_at(&raw, bantin::accounts::totp::step_of(self.clock_now()))
+    }
+
+    /// Logs in with a password and then a two-factor code.
+    pub async fn login_with_code(
+        &self,
+        host: Option<&str>,
+        username: &str,
+        secret: &str,
+    ) -> Browser {
+        let r = self.post_login_on(host, username, PASSWORD, None).await;
+        assert_eq!(r.redirect(), "/dang-nhap/ma-xac-thuc");
+        let challenge = r.header("set-cookie").split(';').next().unwrap().to_owned();
+        let body = serde_urlencoded::to_string([("code", self.totp_now(secret))]).unwrap();
+        let r = self
+            .request(
+                on_host(Request::post("/dang-nhap/ma-xac-thuc"), host)
+                    .header("cookie", &challenge)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        r.expect(StatusCode::SEE_OTHER);
+        self.browser_of(host, &r).await
+    }
+
+    /// The browser a successful login answer makes (cookie, CSRF token).
+    async fn browser_of(&self, host: Option<&str>, r: &TestResponse) -> Browser {
+        let cookie = r
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("bantin_phien="))
+            .expect("a session cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let mut browser = Browser {
+            cookie,
+            csrf: String::new(),
+            host: host.map(str::to_owned),
+        };
+        let admin = self.get_as("/admin/tai-khoan", &browser).await;
+        browser.csrf = admin.good().field("csrf");
+        browser
+    }
+
     /// Logs in on the site at `host`.
     pub async fn login_on(&self, host: Option<&str>, username: &str) -> Browser {
         let r = self.post_login_on(host, username, PASSWORD, None).await;
