@@ -346,12 +346,12 @@ impl Stats {
                 .get(&(v.site_id, v.day, v.key.clone()))
                 .copied();
             if flushed.is_none() {
-                counts.today += 1;
-                counts.week += 1;
-                counts.total += 1;
+                counts.today = counts.today.saturating_add(1);
+                counts.week = counts.week.saturating_add(1);
+                counts.total = counts.total.saturating_add(1);
             }
             if flushed.is_none_or(|last| last < v.at - ONLINE_WINDOW) {
-                counts.online += 1;
+                counts.online = counts.online.saturating_add(1);
             }
         }
         Ok(Widget {

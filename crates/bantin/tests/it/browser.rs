@@ -240,5 +240,51 @@ async fn author_writes_editor_approves_reader_reads() {
             .path()
             .starts_with("/tin-tuc/thon-nan-sin-ra-quan-lam-duong")
     );
+
+    // The editor turns on two-factor login, then logs in with a code.
+    login(&c, &base, "bientap").await;
+    c.goto(&format!("{base}/admin/tai-khoan")).await.unwrap();
+    page.click(Locator::Css(
+        "form[action='/admin/tai-khoan/xac-thuc/bat-dau'] button",
+    ))
+    .await;
+    let secret = page
+        .text(Locator::Css("#xac-thuc-hai-buoc code.secret"))
+        .await
+        .replace(' ', "");
+    assert_eq!(secret.len(), 32, "{secret}");
+    page.type_into(Locator::Id("code"), &code_now(&secret))
+        .await;
+    page.click(Locator::Css(
+        "form[action='/admin/tai-khoan/xac-thuc/xac-nhan'] button",
+    ))
+    .await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã bật xác thực hai bước"), "{notice}");
+    logout(&c).await;
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    page.type_into(Locator::Id("username"), "bientap").await;
+    page.type_into(Locator::Id("password"), PASSWORD).await;
+    page.click(Locator::Css("form.stack button[type=submit]"))
+        .await;
+    page.text(Locator::XPath("//h1[text()='Xác thực hai bước']"))
+        .await;
+    // The code of the next step: the setup used this one.
+    tokio::time::sleep(Duration::from_secs(
+        31 - (chrono::Utc::now().timestamp() % 30) as u64,
+    ))
+    .await;
+    page.type_into(Locator::Id("code"), &code_now(&secret))
+        .await;
+    page.click(Locator::Css("form.stack button[type=submit]"))
+        .await;
+    page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
     c.close().await.unwrap();
+}
+
+/// What an authenticator app would show now.
+fn code_now(secret: &str) -> String {
+    use bantin::accounts::totp;
+    let raw = totp::from_base32(secret).unwrap();
+    totp::code_at(&raw, totp::step_of(chrono::Utc::now()))
 }

@@ -16,6 +16,7 @@ mod operations;
 mod public_pages;
 mod resilience;
 mod search;
+mod security;
 mod sites;
 mod stats;
 mod workflow;
