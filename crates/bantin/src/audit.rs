@@ -37,10 +37,14 @@ pub enum Action {
     TwoFactorOff,
     TwoFactorReset,
     SessionEnd,
+    MenuUpdate,
+    OrganisationUpdate,
+    PageDelete,
+    NoticeUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 29] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -66,6 +70,10 @@ impl Action {
         Action::TwoFactorOff,
         Action::TwoFactorReset,
         Action::SessionEnd,
+        Action::MenuUpdate,
+        Action::OrganisationUpdate,
+        Action::PageDelete,
+        Action::NoticeUpdate,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -96,6 +104,10 @@ impl Action {
             Action::TwoFactorOff => "two_factor_off",
             Action::TwoFactorReset => "two_factor_reset",
             Action::SessionEnd => "session_end",
+            Action::MenuUpdate => "menu_update",
+            Action::OrganisationUpdate => "organisation_update",
+            Action::PageDelete => "page_delete",
+            Action::NoticeUpdate => "notice_update",
         }
     }
 
@@ -131,6 +143,10 @@ impl Action {
             Action::TwoFactorOff => "Tắt xác thực hai bước",
             Action::TwoFactorReset => "Đặt lại xác thực hai bước",
             Action::SessionEnd => "Kết thúc phiên đăng nhập",
+            Action::MenuUpdate => "Sửa trình đơn",
+            Action::OrganisationUpdate => "Sửa lãnh đạo, cơ cấu tổ chức",
+            Action::PageDelete => "Xoá trang",
+            Action::NoticeUpdate => "Thông báo bảo trì",
         }
     }
 }

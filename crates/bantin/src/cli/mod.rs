@@ -146,6 +146,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = connect(config).await?;
     db.migrate().await?;
     crate::search::store::reindex(&db, true, None).await?;
+    // Sites made before pages existed get their starting pages once.
+    crate::content::page::furnish_all(&db, SystemClock.now()).await?;
     if let Some(name) = config.site_name.as_deref() {
         let name = vntext::normalize(name);
         anyhow::ensure!(!name.is_empty(), "the site name must not be empty");

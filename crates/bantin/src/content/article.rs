@@ -7,8 +7,9 @@ use sqlx::FromRow;
 use crate::db::{Db, Tx};
 use crate::{text_column, with_db, with_tx};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Status {
+    #[default]
     Draft,
     Pending,
     Published,
@@ -49,6 +50,33 @@ impl Status {
 
 text_column!(Status);
 
+/// News (`/tin-tuc/…`), or a page of the site (`/gioi-thieu/…`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    News,
+    Page,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "news" => Some(Kind::News),
+            "page" => Some(Kind::Page),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::News => "news",
+            Kind::Page => "page",
+        }
+    }
+}
+
+text_column!(Kind);
+
 /// An article as shown in lists.
 #[derive(Clone, Debug, FromRow)]
 pub struct Listed {
@@ -57,6 +85,8 @@ pub struct Listed {
     pub summary: String,
     pub published_at: DateTime<Utc>,
     pub category_name: Option<String>,
+    /// `/media/…` of its featured image, or empty.
+    pub featured_image: String,
 }
 
 /// A whole article, as its page shows it.
@@ -85,9 +115,10 @@ pub async fn list_public(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Listed>> {
-    const SQL: &str = "SELECT a.title, a.slug, a.summary, a.published_at, c.name AS category_name \
+    const SQL: &str = "SELECT a.title, a.slug, a.summary, a.published_at, c.name AS category_name, \
+         a.featured_image \
          FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND a.status = 'published' AND a.published_at <= $2 \
+         WHERE a.site_id = $1 AND a.kind = 'news' AND a.status = 'published' AND a.published_at <= $2 \
          ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4";
     with_db!(db, pool => sqlx::query_as(SQL)
         .bind(site_id).bind(now).bind(limit).bind(offset)
@@ -101,27 +132,49 @@ pub async fn list_public_in_category(
     category_id: i64,
     now: DateTime<Utc>,
     limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<Listed>> {
-    const SQL: &str = "SELECT a.title, a.slug, a.summary, a.published_at, c.name AS category_name \
+    const SQL: &str = "SELECT a.title, a.slug, a.summary, a.published_at, c.name AS category_name, \
+         a.featured_image \
          FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND a.category_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
-         ORDER BY a.published_at DESC, a.id DESC LIMIT $4";
+         WHERE a.site_id = $1 AND a.category_id = $2 AND a.kind = 'news' AND a.status = 'published' AND a.published_at <= $3 \
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $4 OFFSET $5";
     with_db!(db, pool => sqlx::query_as(SQL)
-        .bind(site_id).bind(category_id).bind(now).bind(limit)
+        .bind(site_id).bind(category_id).bind(now).bind(limit).bind(offset)
         .fetch_all(pool).await)
 }
 
-/// (slug, last change) of public articles, newest change first.
+pub async fn count_public_in_category(
+    db: &Db,
+    site_id: i64,
+    category_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM articles WHERE site_id = $1 AND category_id = $2 \
+         AND kind = 'news' AND status = 'published' AND published_at <= $3";
+    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(category_id).bind(now).fetch_one(pool).await)
+}
+
+/// (public path, last change) of public articles and pages, newest
+/// change first.
 pub async fn sitemap_entries(
     db: &Db,
     site_id: i64,
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, DateTime<Utc>)>> {
-    const SQL: &str = "SELECT slug, updated_at FROM articles \
+    const SQL: &str = "SELECT CASE WHEN kind = 'page' THEN '/' || slug ELSE '/tin-tuc/' || slug END, \
+         updated_at FROM articles \
          WHERE site_id = $1 AND status = 'published' AND published_at <= $2 \
          ORDER BY updated_at DESC, id DESC LIMIT $3";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(now).bind(limit).fetch_all(pool).await)
+}
+
+/// Where an article or page is read, by its id.
+pub async fn public_path_of_id(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<String>> {
+    const SQL: &str = "SELECT kind, slug FROM articles WHERE site_id = $1 AND id = $2";
+    let found: Option<(String, String)> = with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)?;
+    Ok(found.map(|(kind, slug)| super::page::public_path_of(&kind, &slug)))
 }
 
 /// When the next scheduled article of a site comes due, if one is waiting.
@@ -145,7 +198,7 @@ pub struct SiteCount {
 
 pub async fn public_by_site(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<SiteCount>> {
     const SQL: &str = "SELECT site_id, COUNT(*) AS articles, MAX(published_at) AS last_published \
-         FROM articles WHERE status = 'published' AND published_at <= $1 GROUP BY site_id";
+         FROM articles WHERE kind = 'news' AND status = 'published' AND published_at <= $1 GROUP BY site_id";
     with_db!(db, pool => sqlx::query_as(SQL).bind(now).fetch_all(pool).await)
 }
 
@@ -165,11 +218,11 @@ pub async fn latest_of_sites(
     limit: i64,
 ) -> sqlx::Result<Vec<FromSite>> {
     const SQLITE: &str = "SELECT site_id, title, slug, published_at FROM articles \
-         WHERE status = 'published' AND published_at <= $2 \
+         WHERE status = 'published' AND published_at <= $2 AND kind = 'news' \
          AND site_id IN (SELECT value FROM json_each($1)) \
          ORDER BY published_at DESC, id DESC LIMIT $3";
     const POSTGRES: &str = "SELECT site_id, title, slug, published_at FROM articles \
-         WHERE status = 'published' AND published_at <= $2 AND site_id = ANY($1) \
+         WHERE status = 'published' AND published_at <= $2 AND kind = 'news' AND site_id = ANY($1) \
          ORDER BY published_at DESC, id DESC LIMIT $3";
     if site_ids.is_empty() {
         return Ok(Vec::new());
@@ -197,7 +250,7 @@ pub async fn latest_of_sites(
 
 pub async fn count_public(db: &Db, site_id: i64, now: DateTime<Utc>) -> sqlx::Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM articles \
-         WHERE site_id = $1 AND status = 'published' AND published_at <= $2";
+         WHERE site_id = $1 AND kind = 'news' AND status = 'published' AND published_at <= $2";
     with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(now).fetch_one(pool).await)
 }
 
@@ -212,14 +265,14 @@ pub async fn find_public(
          a.published_at, a.updated_at, a.version, a.featured_image, c.name AS category_name, \
          c.slug AS category_slug \
          FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND a.slug = $2 AND a.status = 'published' AND a.published_at <= $3";
+         WHERE a.site_id = $1 AND a.slug = $2 AND a.kind = 'news' AND a.status = 'published' AND a.published_at <= $3";
     with_db!(db, pool => sqlx::query_as(SQL)
         .bind(site_id).bind(slug).bind(now)
         .fetch_optional(pool).await)
 }
 
 /// A new article's content.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct NewArticle<'a> {
     pub site_id: i64,
     pub author_id: Option<i64>,
@@ -232,6 +285,13 @@ pub struct NewArticle<'a> {
     pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub source_hash: Option<&'a str>,
+    pub kind: Kind,
+    /// A page's parent page.
+    pub parent_id: Option<i64>,
+    /// A page's place among its siblings.
+    pub position: i64,
+    /// What a page shows below its text: '', 'leaders', 'units'.
+    pub shows: &'a str,
 }
 
 /// Inserts under the title's slug, or `-2`, `-3`… when it is taken, with
@@ -246,8 +306,9 @@ pub async fn insert(
 ) -> sqlx::Result<Option<(i64, String)>> {
     const SQL: &str = "INSERT INTO articles (site_id, category_id, title, slug, summary, body, \
          byline, status, published_at, created_at, updated_at, version, source_hash, author_id, \
-         updated_by, featured_image, search_title, search_body) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13, $14, $15) \
+         updated_by, featured_image, search_title, search_body, kind, parent_id, position, shows) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13, $14, $15, \
+         $16, $17, $18, $19) \
          ON CONFLICT DO NOTHING RETURNING id";
     const TAKEN: &str = "SELECT \
          EXISTS (SELECT 1 FROM articles WHERE site_id = $1 AND source_hash = $2), \
@@ -269,6 +330,7 @@ pub async fn insert(
             .bind(new.summary).bind(new.body).bind(new.byline).bind(new.status.as_str())
             .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
             .bind(new.featured_image).bind(&search_title).bind(&search_body)
+            .bind(new.kind.as_str()).bind(new.parent_id).bind(new.position).bind(new.shows)
             .fetch_optional(&mut *conn).await)?;
         if let Some(id) = id {
             break (id, slug);
@@ -326,6 +388,10 @@ pub struct Editable {
     pub review_comment: String,
     pub author_name: Option<String>,
     pub updated_by_name: Option<String>,
+    pub kind: Kind,
+    pub parent_id: Option<i64>,
+    pub position: i64,
+    pub shows: String,
 }
 
 impl Editable {
@@ -350,7 +416,8 @@ impl Editable {
 pub async fn find_editable(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<Editable>> {
     const SQL: &str = "SELECT a.id, a.category_id, a.author_id, a.title, a.slug, a.summary, a.body, \
          a.byline, a.status, a.published_at, a.created_at, a.updated_at, a.version, a.featured_image, \
-         a.review_comment, au.display_name AS author_name, ub.display_name AS updated_by_name \
+         a.review_comment, au.display_name AS author_name, ub.display_name AS updated_by_name, \
+         a.kind, a.parent_id, a.position, a.shows \
          FROM articles a LEFT JOIN users au ON au.id = a.author_id LEFT JOIN users ub ON ub.id = a.updated_by \
          WHERE a.site_id = $1 AND a.id = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(pool).await)
@@ -383,7 +450,7 @@ pub async fn list_admin(
     const SQL: &str = "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
          u.display_name AS author_name, c.name AS category_name \
          FROM articles a LEFT JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3) \
+         WHERE a.site_id = $1 AND a.kind = 'news' AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3) \
          ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5";
     let status = status.map(Status::as_str);
     with_db!(db, pool => sqlx::query_as(SQL)
@@ -404,7 +471,7 @@ pub async fn list_published_for(
     const SQL: &str = "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
          u.display_name AS author_name, c.name AS category_name \
          FROM articles a LEFT JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND a.status = 'published' \
+         WHERE a.site_id = $1 AND a.kind = 'news' AND a.status = 'published' \
          AND ($2 IS NULL OR a.published_at <= $3 OR a.author_id = $2) \
          ORDER BY a.updated_at DESC, a.id DESC LIMIT $4";
     with_db!(db, pool => sqlx::query_as(SQL)
@@ -419,7 +486,7 @@ pub async fn count_admin(
     author_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM articles a \
-         WHERE a.site_id = $1 AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3)";
+         WHERE a.site_id = $1 AND a.kind = 'news' AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3)";
     let status = status.map(Status::as_str);
     with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(status).bind(author_id).fetch_one(pool).await)
 }

@@ -102,6 +102,15 @@ pub struct PublicReads {
     latest: Cache<(i64, i64), Arc<Vec<article::Listed>>>,
     /// A province's portal: its communes' newest articles.
     from_sites: Cache<Vec<i64>, Arc<Vec<article::FromSite>>>,
+    /// What every page's frame shows: the menu and a maintenance notice.
+    chrome: Cache<i64, Arc<Chrome>>,
+}
+
+/// What every public page's frame shows besides the site's settings.
+#[derive(Debug)]
+pub struct Chrome {
+    pub menu: Vec<super::menu::Entry>,
+    pub notice: Option<super::notice::Notice>,
 }
 
 impl PublicReads {
@@ -156,6 +165,25 @@ impl PublicReads {
 }
 
 impl PublicReads {
+    /// The menu and the maintenance notice of a site.
+    pub async fn chrome(
+        &self,
+        db: &Db,
+        site_id: i64,
+        now: DateTime<Utc>,
+    ) -> sqlx::Result<Arc<Chrome>> {
+        if let Some(hit) = self.chrome.get(&site_id, now) {
+            return Ok(hit);
+        }
+        let generation = generation();
+        let chrome = Arc::new(Chrome {
+            menu: super::menu::public(db, site_id, now).await?,
+            notice: super::notice::current(db, site_id, now).await?,
+        });
+        self.chrome.put(site_id, chrome.clone(), now, generation);
+        Ok(chrome)
+    }
+
     /// The newest `limit` public articles of these sites, as
     /// [`article::latest_of_sites`].
     pub async fn latest_of_sites(

@@ -46,6 +46,11 @@ pub struct Input {
     /// `dd/mm/yyyy HH:mm` (or the `datetime-local` form), Vietnamese time.
     pub publish_at: String,
     pub review_comment: String,
+    /// News or a page; a page's place in the tree and what it shows.
+    pub kind: article::Kind,
+    pub parent_id: Option<i64>,
+    pub position: i64,
+    pub shows: String,
 }
 
 impl Input {
@@ -59,6 +64,10 @@ impl Input {
             featured_image: a.featured_image.clone(),
             publish_at: a.published_at.map(schedule_value).unwrap_or_default(),
             review_comment: a.review_comment.clone(),
+            kind: a.kind,
+            parent_id: a.parent_id,
+            position: a.position,
+            shows: a.shows.clone(),
         }
     }
 }
@@ -218,6 +227,8 @@ pub struct Desk<'a> {
 pub struct Prepared {
     pub content: Content,
     pub new_image: Option<Checked>,
+    /// A page's place: its parent (checked), position and what it shows.
+    pub placement: Option<(Option<super::page::Node>, i64, String)>,
 }
 
 impl Prepared {
@@ -272,7 +283,39 @@ impl Desk<'_> {
                     None => return Err(Error::Invalid("Ảnh đại diện không hợp lệ.".into())),
                 };
         }
-        Ok(Prepared { content, new_image })
+        let placement = match input.kind {
+            article::Kind::News => None,
+            article::Kind::Page => {
+                let parent = match input.parent_id {
+                    None => None,
+                    Some(id) => {
+                        let tree = super::page::tree(self.db, self.site.id).await?;
+                        match tree
+                            .into_iter()
+                            .find(|n| n.id == id && n.parent_id.is_none())
+                        {
+                            Some(p) => Some(p),
+                            None => {
+                                return Err(Error::Invalid(
+                                    "Trang cha phải là một trang cấp trên cùng (trang chỉ có hai cấp)."
+                                        .into(),
+                                ));
+                            }
+                        }
+                    }
+                };
+                let shows = match input.shows.as_str() {
+                    s @ ("" | "leaders" | "units") => s.to_owned(),
+                    _ => return Err(Error::Invalid("Phần hiện thêm không hợp lệ.".into())),
+                };
+                Some((parent, input.position, shows))
+            }
+        };
+        Ok(Prepared {
+            content,
+            new_image,
+            placement,
+        })
     }
 
     /// A new article by the actor: a draft, then perhaps submitted or
@@ -301,11 +344,26 @@ impl Desk<'_> {
             }
             None => None,
         };
+        let (kind, parent, position, shows) = match &prepared.placement {
+            Some((parent, position, shows)) => (
+                article::Kind::Page,
+                parent.as_ref(),
+                *position,
+                shows.as_str(),
+            ),
+            None => (article::Kind::News, None, 0, ""),
+        };
+        let slug = match kind {
+            article::Kind::Page => {
+                super::page::slug_under(parent.map(|p| p.slug.as_str()), &content.title)
+            }
+            article::Kind::News => vntext::slugify(&content.title),
+        };
         let new = NewArticle {
             site_id,
             author_id: user,
             featured_image: &content.featured_image,
-            category_id: content.category_id,
+            category_id: content.category_id.filter(|_| kind == article::Kind::News),
             title: &content.title,
             summary: &content.summary,
             body: &content.body,
@@ -313,8 +371,12 @@ impl Desk<'_> {
             status: Status::Draft,
             published_at: None,
             source_hash: None,
+            kind,
+            parent_id: parent.map(|p| p.id),
+            position,
+            shows,
         };
-        let (id, _) = article::insert(&mut tx, &new, &vntext::slugify(&content.title), now)
+        let (id, _) = article::insert(&mut tx, &new, &slug, now)
             .await?
             .ok_or_else(|| {
                 sqlx::Error::Protocol("an article without a source hash was refused".into())
@@ -362,6 +424,37 @@ impl Desk<'_> {
         let mut tx = self.db.begin().await?;
         let mut written = None;
         if let Some(prepared) = prepared {
+            if let Some((parent, position, shows)) = &prepared.placement {
+                let moved = parent.as_ref().map(|p| p.id) != article.parent_id
+                    || *position != article.position
+                    || *shows != article.shows;
+                if parent.as_ref().is_some_and(|p| p.id == article.id) {
+                    return Err(Error::Invalid(
+                        "Một trang không thể là trang cha của chính nó.".into(),
+                    ));
+                }
+                let has_children = super::page::tree(self.db, site_id)
+                    .await?
+                    .iter()
+                    .any(|n| n.parent_id == Some(article.id));
+                if parent.is_some() && has_children {
+                    return Err(Error::Invalid(
+                        "Trang này có trang con nên phải ở cấp trên cùng (trang chỉ có hai cấp)."
+                            .into(),
+                    ));
+                }
+                if moved {
+                    super::page::place(
+                        &mut tx,
+                        site_id,
+                        article.id,
+                        parent.as_ref(),
+                        *position,
+                        shows,
+                    )
+                    .await?;
+                }
+            }
             let mut content = prepared.content;
             if let Some(checked) = &prepared.new_image {
                 let (image, w) =

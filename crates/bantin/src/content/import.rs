@@ -257,6 +257,7 @@ pub async fn store(
         status: Status::Published,
         published_at: Some(now),
         source_hash: Some(&hash),
+        ..NewArticle::default()
     };
     let mut tx = db.begin().await?;
     match article::insert(&mut tx, &new, &vntext::slugify(&page.title), now).await? {

@@ -429,6 +429,59 @@ pub async fn list(db: &Db, site_id: i64, limit: i64) -> sqlx::Result<Vec<Image>>
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(limit).fetch_all(pool).await)
 }
 
+/// A list's picture of an image: its 400 px variant's address and size.
+pub type Thumb = (String, i64, i64);
+
+/// The thumbnails of images by their `/media/…` address, kept (an image
+/// never changes), at most [`OWNERS_KEPT`].
+#[derive(Default)]
+pub struct Thumbs(std::sync::Mutex<std::collections::HashMap<(i64, String), Option<Thumb>>>);
+
+impl Thumbs {
+    /// The 400 px variant of each of these images that is one of this
+    /// site's.
+    pub async fn of(
+        &self,
+        db: &Db,
+        site_id: i64,
+        urls: &[&str],
+    ) -> sqlx::Result<std::collections::HashMap<String, Thumb>> {
+        let mut out = std::collections::HashMap::new();
+        for url in urls.iter().filter(|u| !u.is_empty()) {
+            let key = (site_id, (*url).to_owned());
+            let known = self
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .cloned();
+            let thumb = match known {
+                Some(t) => t,
+                None => {
+                    let t = find_by_url(db, site_id, url).await?.map(|image| {
+                        let w = image.width.min(i64::from(VARIANT_WIDTHS[1]));
+                        let h = (image.height * w)
+                            .checked_div(image.width)
+                            .unwrap_or(0)
+                            .max(1);
+                        (image.url_for_width(VARIANT_WIDTHS[1]), w, h)
+                    });
+                    let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                    if kept.len() >= OWNERS_KEPT {
+                        kept.clear();
+                    }
+                    kept.insert(key, t.clone());
+                    t
+                }
+            };
+            if let Some(t) = thumb {
+                out.insert((*url).to_owned(), t);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The image a `/media/...` URL points at, if it is one of this site's.
 pub async fn find_by_url(db: &Db, site_id: i64, url: &str) -> sqlx::Result<Option<Image>> {
     const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \

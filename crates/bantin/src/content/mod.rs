@@ -1,5 +1,6 @@
-//! News content: articles and categories (types and their SQL), and the
-//! import of captured pages.
+//! Content: articles and pages (types and their SQL), categories, the
+//! editorial actions, the menu, the organisation's people, readers'
+//! ratings, maintenance notices, images, and the import of captured pages.
 
 pub mod article;
 pub mod cache;
@@ -8,6 +9,11 @@ pub mod editorial;
 pub mod html;
 pub mod import;
 pub mod media;
+pub mod menu;
+pub mod notice;
+pub mod page;
+pub mod people;
+pub mod rating;
 pub mod revision;
 pub mod sanitize;
 pub mod text;

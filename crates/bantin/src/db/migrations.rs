@@ -66,6 +66,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0009_security.sql"),
         include_str!("../../migrations/postgres/0009_security.sql"),
     ),
+    (
+        10,
+        "pages",
+        include_str!("../../migrations/sqlite/0010_pages.sql"),
+        include_str!("../../migrations/postgres/0010_pages.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

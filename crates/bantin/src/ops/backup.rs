@@ -116,7 +116,15 @@ pub async fn create(
         "tệp {} đã có; hãy chọn tên khác (bản sao lưu cũ không bị ghi đè)",
         out.display()
     );
-    let articles: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(pool).await)?;
+    // News articles; a database older than pages (migration 0010) has
+    // no `kind`, and a backup never migrates.
+    let news: sqlx::Result<i64> = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE kind = 'news'").fetch_one(pool).await);
+    let articles: i64 = match news {
+        Ok(n) => n,
+        Err(_) => {
+            with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(pool).await)?
+        }
+    };
     let schema_version = schema_version(db).await?;
     let mut db_copy = Cleanup(None);
     let database_included = match db {

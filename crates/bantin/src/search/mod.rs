@@ -49,6 +49,8 @@ pub fn folded_fields(title: &str, summary: &str, body_html: &str) -> (String, St
 pub struct Result {
     /// The site the article is on (a province-wide search spans several).
     pub site_id: i64,
+    /// Where it is read: `/tin-tuc/…` for news, `/…` for a page.
+    pub path: String,
     pub title: String,
     pub slug: String,
     pub snippet: String,
@@ -198,6 +200,7 @@ async fn page_of_results(
             Result {
                 snippet,
                 site_id: h.site_id,
+                path: crate::content::page::public_path_of(&h.kind, &h.slug),
                 title: h.title,
                 slug: h.slug,
                 published_at: h.published_at,

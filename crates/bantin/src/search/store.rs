@@ -15,6 +15,8 @@ use crate::{with_db, with_tx};
 pub struct Hit {
     pub id: i64,
     pub site_id: i64,
+    /// `news` or `page`: where it is read.
+    pub kind: String,
     pub title: String,
     pub slug: String,
     pub summary: String,
@@ -30,11 +32,11 @@ pub struct Hit {
 // SQLite: CROSS JOIN fixes the join order (FTS5 outside). Left to itself the
 // planner may loop over articles and re-run the full-text query for each
 // one: measured at 24 s instead of 3 ms on 100,000 articles.
-const SQLITE_HITS: &str = "SELECT a.id, a.site_id, a.title, a.slug, a.summary, a.body, a.published_at \
+const SQLITE_HITS: &str = "SELECT a.id, a.site_id, a.kind, a.title, a.slug, a.summary, a.body, a.published_at \
      FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid \
      WHERE articles_fts MATCH $1 AND {site} AND a.status = 'published' AND a.published_at <= $3 \
      ORDER BY f.rowid DESC LIMIT $4 OFFSET $5";
-const SQLITE_TITLE_HITS: &str = "SELECT a.id, a.site_id, a.title, a.slug, a.summary, a.body, a.published_at \
+const SQLITE_TITLE_HITS: &str = "SELECT a.id, a.site_id, a.kind, a.title, a.slug, a.summary, a.body, a.published_at \
      FROM titles_fts f CROSS JOIN articles a ON a.id = f.rowid \
      WHERE titles_fts MATCH $1 AND {site} AND a.status = 'published' AND a.published_at <= $3 \
      ORDER BY f.rowid DESC LIMIT $4 OFFSET $5";
@@ -44,14 +46,14 @@ const SQLITE_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts f \
      CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = f.rowid \
      WHERE articles_fts MATCH $1 AND {site} AND a.status = 'published' AND a.published_at <= $3 \
      LIMIT $4) AS capped";
-const PG_HITS: &str = "SELECT a.id, a.site_id, a.title, a.slug, a.summary, a.body, a.published_at \
+const PG_HITS: &str = "SELECT a.id, a.site_id, a.kind, a.title, a.slug, a.summary, a.body, a.published_at \
      FROM articles a \
      WHERE a.search_vector @@ to_tsquery('simple', $1) AND {site} AND a.status = 'published' \
      AND a.published_at <= $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5";
 // The newest title matches, found on the narrow `search_titles` (migration
 // 0007), then read from articles: the planner either walks titles newest
 // first or takes every match from the index, both cheap on ~110-byte rows.
-const PG_TITLE_HITS: &str = "SELECT a.id, a.site_id, a.title, a.slug, a.summary, a.body, a.published_at \
+const PG_TITLE_HITS: &str = "SELECT a.id, a.site_id, a.kind, a.title, a.slug, a.summary, a.body, a.published_at \
      FROM (SELECT t.article_id FROM search_titles t \
      WHERE t.terms @@ to_tsquery('simple', $1) AND {tsite} AND t.published_at <= $3 \
      ORDER BY t.article_id DESC LIMIT $4 OFFSET $5) AS newest \

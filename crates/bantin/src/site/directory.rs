@@ -128,6 +128,10 @@ mod tests {
             disabled: false,
             show_in_parent: true,
             require_2fa: "none".into(),
+            info_officer: String::new(),
+            content_responsible: String::new(),
+            licence: String::new(),
+            map_image: String::new(),
         }
     }
 

@@ -120,6 +120,8 @@ pub async fn create(
     with_tx!(tx, conn => sqlx::query(CATEGORY)
         .bind(id).bind(category::DEFAULT_SLUG).bind(now)
         .execute(&mut *conn).await.map(|_| ()))?;
+    // Its starting pages (empty drafts) and main menu.
+    crate::content::page::furnish(&mut tx, id, now).await?;
     let entry = audit::Record {
         site_id: id,
         user_id: actor,

@@ -40,6 +40,14 @@ pub struct Site {
     pub show_in_parent: bool,
     /// Who must use two-factor login (see [`Site::two_factor`]).
     pub require_2fa: String,
+    /// Who answers requests for information (Law 104/2016 Art. 19).
+    pub info_officer: String,
+    /// Who is responsible for the content.
+    pub content_responsible: String,
+    /// The licence line of the footer.
+    pub licence: String,
+    /// `/media/…` of a map image for the contact page.
+    pub map_image: String,
 }
 
 impl Site {
@@ -73,7 +81,8 @@ impl Site {
 }
 
 const COLUMNS: &str = "id, host, name, description, tone_style, address, phone, email, \
-     stats_start_total, public_url, parent_id, disabled, show_in_parent, require_2fa";
+     stats_start_total, public_url, parent_id, disabled, show_in_parent, require_2fa, \
+     info_officer, content_responsible, licence, map_image";
 
 /// Every site, in the order they were created.
 pub async fn load_all(db: &Db) -> sqlx::Result<Vec<Site>> {
@@ -188,6 +197,11 @@ pub struct Settings {
     /// The site's news appears on its province's portal.
     pub show_in_parent: bool,
     pub two_factor: crate::accounts::two_factor::Policy,
+    pub info_officer: String,
+    pub content_responsible: String,
+    pub licence: String,
+    /// `/media/…` of one of the site's images, or empty.
+    pub map_image: String,
 }
 
 pub fn tone_style_value(style: Option<vntext::ToneStyle>) -> &'static str {
@@ -212,6 +226,10 @@ pub struct Typed {
     /// The checkbox: present when ticked.
     pub show_in_parent: Option<String>,
     pub require_2fa: String,
+    pub info_officer: String,
+    pub content_responsible: String,
+    pub licence: String,
+    pub map_image: String,
 }
 
 impl Typed {
@@ -226,6 +244,10 @@ impl Typed {
             tone_style: tone_style_value(site.tone_style()).to_owned(),
             show_in_parent: site.show_in_parent.then(|| "1".to_owned()),
             require_2fa: site.require_2fa.clone(),
+            info_officer: site.info_officer.clone(),
+            content_responsible: site.content_responsible.clone(),
+            licence: site.licence.clone(),
+            map_image: site.map_image.clone(),
         }
     }
 }
@@ -290,25 +312,43 @@ pub fn checked(form: &Typed) -> Result<Settings, &'static str> {
             p => crate::accounts::two_factor::Policy::parse(p)
                 .ok_or("Yêu cầu xác thực hai bước không hợp lệ.")?,
         },
+        info_officer: one_line(&form.info_officer, 300),
+        content_responsible: one_line(&form.content_responsible, 300),
+        licence: one_line(&form.licence, 300),
+        map_image: form.map_image.trim().to_owned(),
     })
 }
 
-/// Saves the settings, with their audit entry.
+/// Saves the settings, with their audit entry; `Err` when the map image
+/// is not one of the site's images.
 pub async fn update(
     db: &Db,
     site_id: i64,
     user_id: Option<i64>,
     s: &Settings,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Result<(), &'static str>> {
     const SQL: &str = "UPDATE sites SET name = $1, description = $2, address = $3, phone = $4, email = $5, \
          stats_start_total = $6, tone_style = $7, updated_at = $8, show_in_parent = $10, \
-         require_2fa = $11 WHERE id = $9";
+         require_2fa = $11, info_officer = $12, content_responsible = $13, licence = $14, \
+         map_image = $15 WHERE id = $9";
+    let map_image = match s.map_image.as_str() {
+        "" => String::new(),
+        url => match crate::content::media::find_by_url(db, site_id, url).await? {
+            Some(image) => image.url(),
+            None => {
+                return Ok(Err(
+                    "Ảnh bản đồ phải là một ảnh đã tải lên trang này (/media/…).",
+                ));
+            }
+        },
+    };
     let mut tx = db.begin().await?;
     with_tx!(tx, conn => sqlx::query(SQL)
         .bind(&s.name).bind(&s.description).bind(&s.address).bind(&s.phone).bind(&s.email)
         .bind(s.stats_start_total).bind(tone_style_value(s.tone_style)).bind(now).bind(site_id)
         .bind(s.show_in_parent).bind(s.two_factor.as_str())
+        .bind(&s.info_officer).bind(&s.content_responsible).bind(&s.licence).bind(&map_image)
         .execute(&mut *conn).await.map(|_| ()))?;
     let entry = audit::Record {
         site_id,
@@ -318,7 +358,10 @@ pub async fn update(
         detail: &s.name,
     };
     audit::record(&mut tx, entry, now).await?;
-    tx.commit().await
+    // Every page's frame shows the settings (footer, name).
+    tx.content_changed();
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 pub async fn set_tone_style(

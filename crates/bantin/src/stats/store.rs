@@ -181,7 +181,7 @@ pub async fn most_read(
          FROM (SELECT article_id, CAST(SUM(views) AS BIGINT) AS views \
                FROM stats_article_daily {hint} WHERE day >= $3 GROUP BY article_id) v \
          CROSS JOIN articles a \
-         WHERE a.id = v.article_id AND a.site_id = $1 AND a.status = 'published' \
+         WHERE a.id = v.article_id AND a.site_id = $1 AND a.kind = 'news' AND a.status = 'published' \
          AND a.published_at <= $2 \
          ORDER BY v.views DESC, a.id DESC LIMIT $4";
     static SQLITE: std::sync::LazyLock<String> =

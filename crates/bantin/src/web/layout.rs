@@ -1,6 +1,12 @@
 //! What every public page's frame shows: the site's name, the menu, the
-//! search box, the log-in link, the sidebar.
+//! search box, a maintenance notice, the sidebar, and the footer with the
+//! body's contacts and the log-in link; Dublin Core metadata in the head.
 
+use std::sync::Arc;
+
+use crate::content::cache::Chrome;
+use crate::content::menu::Entry;
+use crate::localtime;
 use crate::site::Site;
 use crate::web::assets;
 
@@ -23,6 +29,45 @@ pub struct Layout {
     pub search_query: String,
     /// Public pages have a sidebar with the visitor statistics.
     pub sidebar: Option<Sidebar>,
+    /// The main menu (empty on pages that name no site).
+    pub menu: Vec<MenuLink>,
+    /// Planned downtime, announced.
+    pub notice: String,
+    /// The footer: the body's contacts (Law 104/2016 Art. 19).
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub info_officer: String,
+    pub content_responsible: String,
+    pub licence: String,
+    /// `DC.*` metadata (Circular 24/2011): (name, value).
+    pub dublin_core: Vec<(&'static str, String)>,
+}
+
+/// A menu entry as the frame shows it.
+pub struct MenuLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+    pub children: Vec<MenuLink>,
+}
+
+impl MenuLink {
+    /// Whether the heading has a page of its own (not one of its entries'),
+    /// listed first under it.
+    pub fn own_page(&self) -> bool {
+        !self.children.iter().any(|c| c.href == self.href)
+    }
+
+    fn of(e: &Entry, here: &str) -> MenuLink {
+        let children: Vec<MenuLink> = e.children.iter().map(|c| MenuLink::of(c, here)).collect();
+        MenuLink {
+            current: e.href == here || children.iter().any(|c| c.current),
+            label: e.label.clone(),
+            href: e.href.clone(),
+            children,
+        }
+    }
 }
 
 /// The sidebar every public page shows: "Đọc nhiều" and "Thống kê truy cập".
@@ -74,7 +119,55 @@ impl Layout {
             nav: Nav::None,
             search_query: String::new(),
             sidebar: None,
+            menu: Vec::new(),
+            notice: String::new(),
+            address: site.address.clone(),
+            phone: site.phone.clone(),
+            email: site.email.clone(),
+            info_officer: site.info_officer.clone(),
+            content_responsible: site.content_responsible.clone(),
+            licence: site.licence.clone(),
+            dublin_core: Vec::new(),
         }
+    }
+
+    /// The menu (the entry of `here`, a path, marked current) and the
+    /// maintenance notice.
+    pub fn chrome(mut self, chrome: &Arc<Chrome>, here: &str) -> Layout {
+        self.menu = chrome.menu.iter().map(|e| MenuLink::of(e, here)).collect();
+        if let Some(n) = &chrome.notice {
+            self.notice = format!(
+                "Thông báo bảo trì: từ {} đến {}. {}",
+                localtime::format_datetime(n.starts_at),
+                localtime::format_datetime(n.ends_at),
+                n.message
+            );
+        }
+        self
+    }
+
+    /// Dublin Core metadata: title, creator, date, description, publisher,
+    /// identifier (the page's address), in Vietnamese.
+    pub fn dublin_core(
+        mut self,
+        title: &str,
+        creator: &str,
+        date: Option<chrono::DateTime<chrono::Utc>>,
+        identifier: &str,
+    ) -> Layout {
+        let mut dc = vec![
+            ("DC.title", title.to_owned()),
+            ("DC.creator", creator.to_owned()),
+        ];
+        if let Some(d) = date {
+            dc.push(("DC.date", localtime::rfc3339_local(d)));
+        }
+        dc.push(("DC.description", self.meta_description.clone()));
+        dc.push(("DC.publisher", self.site_name.clone()));
+        dc.push(("DC.identifier", identifier.to_owned()));
+        dc.push(("DC.language", "vi".to_owned()));
+        self.dublin_core = dc;
+        self
     }
 
     /// A frame that names no site (a host no site answers).
@@ -88,6 +181,15 @@ impl Layout {
             nav: Nav::None,
             search_query: String::new(),
             sidebar: None,
+            menu: Vec::new(),
+            notice: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            info_officer: String::new(),
+            content_responsible: String::new(),
+            licence: String::new(),
+            dublin_core: Vec::new(),
         }
     }
 
@@ -99,6 +201,14 @@ impl Layout {
     pub fn nav(mut self, nav: Nav) -> Layout {
         self.nav = nav;
         self
+    }
+
+    /// The phone number as a `tel:` link wants it.
+    pub fn phone_digits(&self) -> String {
+        self.phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
     }
 
     pub fn is_home(&self) -> bool {

@@ -64,10 +64,13 @@ struct Inner {
     public_reads: crate::content::cache::PublicReads,
     article_pages: super::public::page_cache::PageCache,
     media_owners: crate::content::media::Owners,
+    thumbs: crate::content::media::Thumbs,
     upload_quota: crate::quota::Quota<i64>,
     sitemaps: super::public::sitemap::Sitemaps,
     /// Searches per client address.
     search_quota: crate::quota::Quota<std::net::IpAddr>,
+    /// Ratings per client address.
+    rating_quota: crate::quota::Quota<std::net::IpAddr>,
     /// Requests being handled, per client address.
     per_client: super::middleware::overload::PerClient,
     /// Every site and its hosts (see `site::Directory`).
@@ -96,9 +99,11 @@ impl AppState {
             public_reads: Default::default(),
             article_pages: Default::default(),
             media_owners: Default::default(),
+            thumbs: Default::default(),
             upload_quota: crate::content::media::upload_quota(),
             sitemaps: Default::default(),
             search_quota: crate::search::client_quota(),
+            rating_quota: crate::quota::Quota::new(30, std::time::Duration::from_secs(600)),
             per_client: Default::default(),
             sites: RwLock::new(Arc::new(directory)),
             settings,
@@ -133,6 +138,11 @@ impl AppState {
         &self.0.article_pages
     }
 
+    /// Featured images' thumbnails for lists.
+    pub fn thumbs(&self) -> &crate::content::media::Thumbs {
+        &self.0.thumbs
+    }
+
     /// Which site each uploaded image belongs to.
     pub fn media_owners(&self) -> &crate::content::media::Owners {
         &self.0.media_owners
@@ -141,6 +151,11 @@ impl AppState {
     /// How many images each staff member may still upload.
     pub fn upload_quota(&self) -> &crate::quota::Quota<i64> {
         &self.0.upload_quota
+    }
+
+    /// How many ratings each client address may still send.
+    pub fn rating_quota(&self) -> &crate::quota::Quota<std::net::IpAddr> {
+        &self.0.rating_quota
     }
 
     /// Built sitemaps.

@@ -6,7 +6,12 @@ mod articles;
 mod audit_log;
 mod categories;
 mod dashboard;
+mod feedback;
 mod media;
+mod menu;
+mod notices;
+mod organisation;
+mod pages;
 mod settings;
 mod sites;
 mod stats_page;
@@ -71,6 +76,27 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(categories::list).post(categories::create),
         )
         .route("/categories/{id}", post(categories::update))
+        .route("/pages", get(pages::list))
+        .route("/pages/new", get(articles::editor::new_page_form))
+        .route("/pages/{id}/xoa", post(pages::delete))
+        .route("/menu", get(menu::show).post(menu::create))
+        .route("/menu/{id}", post(menu::update))
+        .route("/menu/{id}/xoa", post(menu::delete))
+        .route(
+            "/lanh-dao",
+            get(organisation::show_leaders).post(organisation::create_leader),
+        )
+        .route("/lanh-dao/{id}", post(organisation::update_leader))
+        .route("/lanh-dao/{id}/xoa", post(organisation::delete_leader))
+        .route(
+            "/co-cau",
+            get(organisation::show_units).post(organisation::create_unit),
+        )
+        .route("/co-cau/{id}", post(organisation::update_unit))
+        .route("/co-cau/{id}/xoa", post(organisation::delete_unit))
+        .route("/danh-gia", get(feedback::show))
+        .route("/bao-tri", get(notices::show).post(notices::create))
+        .route("/bao-tri/{id}/xoa", post(notices::delete))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::update))
         .route("/settings", get(settings::show).post(settings::save))
@@ -101,7 +127,7 @@ pub struct AdminLayout {
     pub user_name: String,
     pub role_label: &'static str,
     pub csrf: String,
-    /// The current menu entry: `dashboard`, `articles`, `categories`, `media`, `users`, `settings`, `audit`.
+    /// The current menu entry: `dashboard`, `articles`, `pages`, `menu`, `organisation`, `ratings`, `notices`, `categories`, `media`, `users`, `settings`, `audit`…
     pub section: &'static str,
     pub can_review: bool,
     pub can_administer: bool,
@@ -141,6 +167,11 @@ impl AdminLayout {
             Some("da-go-bai") => "Đã gỡ bài khỏi trang.",
             Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",
             Some("da-tai-anh") => "Đã tải ảnh lên.",
+            Some("da-xoa") => "Đã xoá.",
+            Some("da-xoa-trang") => "Đã xoá trang.",
+            Some("bao-tri-qua-gan") => {
+                "Đã lưu, nhưng thời gian bắt đầu còn chưa đến 7 ngày làm việc: Nghị định 224/2026/NĐ-CP (Điều 13) yêu cầu thông báo cho bạn đọc trước ít nhất 7 ngày làm việc."
+            }
             Some("da-tao-trang") => "Đã tạo trang. Hãy tạo tài khoản quản trị cho trang này.",
             Some("da-doi-mat-khau") => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
             Some("da-ket-thuc-phien") => "Đã kết thúc phiên đăng nhập.",

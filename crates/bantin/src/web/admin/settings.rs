@@ -37,6 +37,10 @@ struct Page {
     show_in_parent: bool,
     /// (value, label, chosen) of who must use two-factor login.
     two_factor: Vec<(&'static str, &'static str, bool)>,
+    info_officer: String,
+    content_responsible: String,
+    licence: String,
+    map_image: String,
     error: String,
 }
 
@@ -74,6 +78,10 @@ fn render(
             .iter()
             .map(|p| (p.as_str(), p.label(), p.as_str() == form.require_2fa))
             .collect(),
+        info_officer: form.info_officer,
+        content_responsible: form.content_responsible,
+        licence: form.licence,
+        map_image: form.map_image,
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))
@@ -109,7 +117,7 @@ async fn save_for(
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    site::update(
+    let saved = site::update(
         state.db(),
         target.site.id,
         Some(staff.user.id),
@@ -117,6 +125,10 @@ async fn save_for(
         state.now(),
     )
     .await?;
+    if let Err(e) = saved {
+        let page = render(staff, target, typed, e, None)?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
     state.reload_sites().await?;
     Ok(Redirect::to(&format!("{}/settings?thong-bao=da-luu", target.base)).into_response())
 }

@@ -40,6 +40,12 @@ pub struct ArticleView {
     pub base_url: String,
     /// The article's path (`/tin-tuc/…`); empty in a preview.
     pub path: String,
+    /// `/chuyen-muc/…` of its category, or empty.
+    pub category_href: String,
+    /// The article's id (its rating form), 0 in a preview.
+    pub article_id: i64,
+    /// The menu and notice of the frame (none in a preview).
+    pub chrome: Option<std::sync::Arc<crate::content::cache::Chrome>>,
 }
 
 #[derive(Template)]
@@ -50,6 +56,8 @@ struct ArticlePage {
     date: String,
     datetime: String,
     category: String,
+    category_href: String,
+    article_id: i64,
     body: String,
     byline: String,
     image: String,
@@ -112,8 +120,19 @@ fn render_with(
     if let Some(sidebar) = sidebar {
         layout = layout.sidebar(sidebar);
     }
+    if let Some(chrome) = &view.chrome {
+        layout = layout.chrome(chrome, "/tin-tuc");
+    }
     let site_name = site.name.clone();
     let canonical = format!("{}{}", view.base_url, view.path);
+    if !view.preview {
+        let creator = if view.byline.is_empty() {
+            site_name.as_str()
+        } else {
+            view.byline.as_str()
+        };
+        layout = layout.dublin_core(&view.title, creator, Some(view.published_at), &canonical);
+    }
     let image_abs = if view.featured_image.is_empty() {
         String::new()
     } else {
@@ -137,6 +156,8 @@ fn render_with(
         date: localtime::format_datetime(view.published_at),
         datetime: localtime::rfc3339_local(view.published_at),
         category: view.category,
+        category_href: view.category_href,
+        article_id: view.article_id,
         title: view.title,
         body: view.body,
         byline: view.byline,
@@ -201,6 +222,13 @@ pub async fn show(
         preview: false,
         base_url: key.2.clone(),
         path: crate::content::import::public_path(&a.slug),
+        category_href: a
+            .category_slug
+            .as_ref()
+            .map(|c| format!("/chuyen-muc/{c}"))
+            .unwrap_or_default(),
+        article_id: a.id,
+        chrome: Some(super::chrome(&state, &site).await?),
     };
     // Rendered with markers for the numbers, kept, then filled in.
     let [online, today, week, total] = MARKERS.map(str::to_owned);

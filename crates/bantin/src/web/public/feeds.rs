@@ -140,7 +140,7 @@ pub async fn category_feed(
         .await?
         .ok_or(AppError::NotFound)?;
     let items =
-        article::list_public_in_category(state.db(), site.id, cat.id, now, FEED_ITEMS).await?;
+        article::list_public_in_category(state.db(), site.id, cat.id, now, FEED_ITEMS, 0).await?;
     let title = format!("{} - {}", cat.name, site.name);
     let link = format!("/chuyen-muc/{}", cat.slug);
     Ok(xml(

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{ListItem, items};
+use super::ListItem;
 use crate::content::import::public_path;
 use crate::localtime;
 use crate::site::Site;
@@ -69,6 +69,7 @@ async fn from_communes(state: &AppState, site: &Site) -> Result<Vec<FromCommune>
 pub async fn show(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
+    headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let list = state
         .public_reads()
@@ -76,11 +77,14 @@ pub async fn show(
         .await?;
     let has_more = list.len() > HOME_ARTICLES;
     let list = list.iter().take(HOME_ARTICLES).cloned().collect();
+    let base = super::feeds::base_url(&state, &site, &headers);
     let page = HomePage {
         layout: Layout::new(&site, "", "")
             .nav(Nav::Home)
+            .chrome(&super::chrome(&state, &site).await?, "/")
+            .dublin_core(&site.name, &site.name, None, &format!("{base}/"))
             .sidebar(super::sidebar(&state, &site).await?),
-        articles: items(list),
+        articles: super::items_with_thumbs(&state, &site, list).await?,
         has_more,
         from_communes: from_communes(&state, &site).await?,
     };

@@ -1,11 +1,16 @@
 //! Pages for readers.
 
 pub mod article;
+pub mod category;
+pub mod contact;
 pub mod feeds;
 pub mod home;
 pub mod news;
+pub mod page;
 pub mod page_cache;
+pub mod rating;
 pub mod search;
+pub mod site_map;
 pub mod sitemap;
 
 use crate::content::article::Listed;
@@ -28,6 +33,8 @@ pub struct ListItem {
     pub date: String,
     pub datetime: String,
     pub category: String,
+    /// The featured image's 400 px variant: (address, width, height).
+    pub thumb: Option<(String, i64, i64)>,
 }
 
 impl From<Listed> for ListItem {
@@ -39,12 +46,43 @@ impl From<Listed> for ListItem {
             title: a.title,
             summary: a.summary,
             category: a.category_name.unwrap_or_default(),
+            thumb: None,
         }
     }
 }
 
+/// A list with each article's thumbnail, where it has a featured image.
+pub async fn items_with_thumbs(
+    state: &AppState,
+    site: &Site,
+    list: Vec<Listed>,
+) -> Result<Vec<ListItem>, AppError> {
+    let urls: Vec<&str> = list.iter().map(|a| a.featured_image.as_str()).collect();
+    let thumbs = state.thumbs().of(state.db(), site.id, &urls).await?;
+    Ok(list
+        .into_iter()
+        .map(|a| {
+            let thumb = thumbs.get(&a.featured_image).cloned();
+            let mut item = ListItem::from(a);
+            item.thumb = thumb;
+            item
+        })
+        .collect())
+}
+
 pub fn items(list: Vec<Listed>) -> Vec<ListItem> {
     list.into_iter().map(ListItem::from).collect()
+}
+
+/// What the frame of a site's public pages shows (menu, notice), cached.
+pub async fn chrome(
+    state: &AppState,
+    site: &Site,
+) -> Result<std::sync::Arc<crate::content::cache::Chrome>, AppError> {
+    Ok(state
+        .public_reads()
+        .chrome(state.db(), site.id, state.now())
+        .await?)
 }
 
 /// The sidebar of public pages; the page's own viewer is already counted.

@@ -60,8 +60,9 @@ pub async fn list(
     let view = NewsPage {
         layout: Layout::new(&site, &title, "")
             .nav(Nav::News)
+            .chrome(&super::chrome(&state, &site).await?, "/tin-tuc")
             .sidebar(super::sidebar(&state, &site).await?),
-        articles: items(list),
+        articles: super::items_with_thumbs(&state, &site, list).await?,
         latest,
         page,
         pages,

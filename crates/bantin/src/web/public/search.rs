@@ -7,7 +7,6 @@ use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
-use crate::content::import::public_path;
 use crate::localtime;
 use crate::search::{self, Query, Scope};
 use crate::site::Site;
@@ -97,8 +96,8 @@ fn scope(state: &AppState, site: &Site, widened: bool) -> Scope {
 }
 
 /// Where a result is: on this site, a path; on a commune's, its address.
-fn link(state: &AppState, site: &Site, result_site: i64, slug: &str) -> (String, String) {
-    let path = public_path(slug);
+fn link(state: &AppState, site: &Site, result_site: i64, path: &str) -> (String, String) {
+    let path = path.to_owned();
     if result_site == site.id {
         return (path, String::new());
     }
@@ -172,6 +171,7 @@ pub async fn page(
     };
     let mut layout = Layout::new(&site, &title, "")
         .nav(Nav::None)
+        .chrome(&super::chrome(&state, &site).await?, "/tim-kiem")
         .sidebar(super::sidebar(&state, &site).await?);
     layout.search_query = q.clone();
     let view = SearchPage {
@@ -188,7 +188,7 @@ pub async fn page(
             .results
             .into_iter()
             .map(|r| {
-                let (href, source) = link(&state, &site, r.site_id, &r.slug);
+                let (href, source) = link(&state, &site, r.site_id, &r.path);
                 ResultView {
                     href,
                     source,
@@ -234,7 +234,7 @@ pub async fn api(
             "total": found.total.min(search::COUNT_CAP),
             "more": found.total > search::COUNT_CAP,
             "results": found.results.into_iter().map(|r| {
-                let (url, source) = link(&state, &site, r.site_id, &r.slug);
+                let (url, source) = link(&state, &site, r.site_id, &r.path);
                 let mut item = json!({
                     "title": r.title,
                     "url": url,

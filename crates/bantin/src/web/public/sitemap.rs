@@ -16,7 +16,6 @@ use super::feeds::{base_url, xml};
 use crate::content::article;
 use crate::content::cache;
 use crate::content::html::escape;
-use crate::content::import::public_path;
 use crate::db::Db;
 use crate::localtime;
 use crate::web::error::AppError;
@@ -121,14 +120,21 @@ async fn build(db: &Db, site_id: i64, base: &str, now: DateTime<Utc>) -> sqlx::R
     let entries = article::sitemap_entries(db, site_id, now, i64::MAX).await?;
     let until = article::next_due(db, site_id, now).await?;
     let newest = entries.first().map(|e| e.1);
-    let urls: Vec<Url> = [("/".to_owned(), newest), ("/tin-tuc".to_owned(), newest)]
-        .into_iter()
-        .chain(
-            entries
-                .into_iter()
-                .map(|(slug, at)| (public_path(&slug), Some(at))),
-        )
-        .collect();
+    let categories = crate::content::category::list(db, site_id).await?;
+    let urls: Vec<Url> = [
+        ("/".to_owned(), newest),
+        ("/tin-tuc".to_owned(), newest),
+        ("/lien-he".to_owned(), None),
+        ("/so-do".to_owned(), None),
+    ]
+    .into_iter()
+    .chain(
+        categories
+            .into_iter()
+            .map(|c| (format!("/chuyen-muc/{}", c.slug), None)),
+    )
+    .chain(entries.into_iter().map(|(path, at)| (path, Some(at))))
+    .collect();
     let files = files(base, &urls, SITEMAP_URLS);
     Ok(Built {
         generation,

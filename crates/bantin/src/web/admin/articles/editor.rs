@@ -7,10 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 
 use super::status_label;
-use crate::content::article::Editable;
+use crate::content::article::{Editable, Kind};
 use crate::content::category::{self, Category};
 use crate::content::editorial::{Desk, Input};
-use crate::content::import::public_path;
 use crate::content::text::{LintNote, lint_notes};
 use crate::content::workflow::Action;
 use crate::content::{media, revision, sanitize};
@@ -61,6 +60,11 @@ pub struct EditorPage {
     revisions: Vec<RevisionRow>,
     article_id: i64,
     max_upload_mb: u64,
+    /// A page: its parent, position and what it shows below its text.
+    is_page: bool,
+    parents: Vec<(i64, String, bool)>,
+    position: i64,
+    shows: Vec<(&'static str, &'static str, bool)>,
 }
 
 /// What the editor page shows: an article (or a new one), the form's
@@ -98,9 +102,10 @@ pub async fn page(
         Some(a) => revision::list(db, a.id).await?,
         None => Vec::new(),
     };
-    let title = match shown.article {
-        Some(a) => format!("Sửa: {}", a.title),
-        None => "Viết bài mới".to_owned(),
+    let title = match (shown.article, input.kind) {
+        (Some(a), _) => format!("Sửa: {}", a.title),
+        (None, Kind::Page) => "Viết trang mới".to_owned(),
+        (None, Kind::News) => "Viết bài mới".to_owned(),
     };
     let mut images: Vec<ImageOption> = images
         .into_iter()
@@ -121,8 +126,35 @@ pub async fn page(
         );
     }
     let plain_body = sanitize::plain_text(&input.body);
+    let is_page = input.kind == Kind::Page;
+    let parents = if is_page {
+        crate::content::page::tree(db, site.id)
+            .await?
+            .into_iter()
+            .filter(|n| n.parent_id.is_none() && Some(n.id) != shown.article.map(|a| a.id))
+            .map(|n| (n.id, n.title, Some(n.id) == input.parent_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let shows = [
+        ("", "Không"),
+        ("leaders", "Danh sách lãnh đạo"),
+        ("units", "Các cơ quan, đơn vị (cơ cấu tổ chức)"),
+    ]
+    .into_iter()
+    .map(|(v, l)| (v, l, v == input.shows))
+    .collect();
     Ok(EditorPage {
-        layout: AdminLayout::new(staff, "articles", &title),
+        layout: AdminLayout::new(
+            staff,
+            if input.kind == Kind::Page {
+                "pages"
+            } else {
+                "articles"
+            },
+            &title,
+        ),
         action_href: shown.article.map_or("/admin/articles".to_owned(), |a| {
             format!("/admin/articles/{}", a.id)
         }),
@@ -143,7 +175,7 @@ pub async fn page(
         public_href: shown
             .article
             .filter(|a| a.is_public(now))
-            .map(|a| public_path(&a.slug)),
+            .map(|a| crate::content::page::public_path_of(a.kind.as_str(), &a.slug)),
         can_edit: can(Action::Edit),
         can_submit: can(Action::Submit),
         can_publish: can(Action::Publish),
@@ -162,6 +194,10 @@ pub async fn page(
             .collect(),
         article_id: shown.article.map_or(0, |a| a.id),
         max_upload_mb: state.settings().max_upload_bytes / (1024 * 1024),
+        is_page,
+        parents,
+        position: input.position,
+        shows,
         title: input.title,
         summary: input.summary,
         body: input.body,
@@ -181,6 +217,32 @@ pub async fn new_form(
     let input = Input {
         category_id: default_category.map(|c| c.id),
         byline: staff.user.display_name.clone(),
+        ..Input::default()
+    };
+    let shown = Shown {
+        article: None,
+        input,
+        error: String::new(),
+        version: 0,
+    };
+    Ok(Html(page(&state, &staff, shown).await?.render()?))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NewPageQuery {
+    /// The parent page to put the new one under.
+    cha: Option<i64>,
+}
+
+/// `GET /admin/pages/new`: the editor for a new page.
+pub async fn new_page_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    query: Result<Query<NewPageQuery>, QueryRejection>,
+) -> Result<Html<String>, AppError> {
+    let input = Input {
+        kind: Kind::Page,
+        parent_id: query.ok().and_then(|q| q.0.cha),
         ..Input::default()
     };
     let shown = Shown {

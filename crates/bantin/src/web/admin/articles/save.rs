@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::editor::{self, Shown, desk};
-use crate::content::article::{Content, Editable};
+use crate::content::article::{Content, Editable, Kind};
 use crate::content::category;
 use crate::content::editorial::{self, Input, Prepared};
 use crate::content::media::Upload;
@@ -30,6 +30,14 @@ fn input_of(form: &MultipartForm) -> Input {
         featured_image: form.text("featured_image").to_owned(),
         publish_at: form.text("publish_at").to_owned(),
         review_comment: form.text("review_comment").to_owned(),
+        kind: if form.text("kind") == "page" {
+            Kind::Page
+        } else {
+            Kind::News
+        },
+        parent_id: form.text("parent").parse().ok(),
+        position: form.text("position").trim().parse().unwrap_or(0),
+        shows: form.text("shows").to_owned(),
     }
 }
 
@@ -93,6 +101,9 @@ async fn preview(state: &AppState, site: &Site, content: Content) -> Result<Resp
         preview: true,
         base_url: String::new(),
         path: String::new(),
+        category_href: String::new(),
+        article_id: 0,
+        chrome: None,
     };
     Ok(render_article(state, site, view).await?.into_response())
 }
@@ -177,7 +188,9 @@ pub async fn save(
     let desk = desk(&state, &staff, &site);
     let a = desk.load(id).await?;
     let action = action_of(&form)?;
-    let input = input_of(&form);
+    let mut input = input_of(&form);
+    // What an item is does not change.
+    input.kind = a.kind;
     let expected: i64 = form
         .text("version")
         .parse()
