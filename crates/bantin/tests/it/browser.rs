@@ -1,6 +1,8 @@
 //! One walk through the product in a real browser (Debian's chromium via
 //! chromedriver): an author logs in, writes and submits an article, an
-//! editor approves it, and a reader finds it on the public site.
+//! editor approves it, and a reader finds it on the public site; an admin
+//! adds a page under Giới thiệu and a menu entry to it, and a reader on a
+//! 360 px phone opens it from the menu with the keyboard.
 //!
 //! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Where
 //! they are missing the test is skipped, except under CI, where it fails.
@@ -139,6 +141,7 @@ async fn author_writes_editor_approves_reader_reads() {
     let data = tempfile::tempdir().unwrap();
     add_user(data.path(), "tacgia", "author");
     add_user(data.path(), "bientap", "editor");
+    add_user(data.path(), "quantri", "admin");
 
     let mut server = bantin(data.path())
         .args([
@@ -240,6 +243,73 @@ async fn author_writes_editor_approves_reader_reads() {
             .path()
             .starts_with("/tin-tuc/thon-nan-sin-ra-quan-lam-duong")
     );
+
+    // The admin writes a page under Giới thiệu and puts it in the menu.
+    login(&c, &base, "quantri").await;
+    page.click(Locator::LinkText("Trang")).await;
+    page.click(Locator::XPath(
+        "//tr[td/a[text()='Giới thiệu']]//a[text()='Thêm trang con']",
+    ))
+    .await;
+    page.type_into(Locator::Id("title"), "Di tích lịch sử")
+        .await;
+    page.type_into(
+        Locator::Id("body"),
+        "Đình làng Sín Chéng được xếp hạng di tích cấp tỉnh năm 2010.",
+    )
+    .await;
+    page.click(Locator::Css("button[value='xuat-ban']")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã xuất bản"), "{notice}");
+    page.click(Locator::LinkText("Trình đơn")).await;
+    page.type_into(Locator::Id("new-label"), "Di tích").await;
+    page.click(Locator::XPath(
+        "//select[@id='new-target']/option[contains(text(), 'Di tích lịch sử')]",
+    ))
+    .await;
+    page.click(Locator::XPath(
+        "//select[@id='new-parent']/option[text()='Giới thiệu']",
+    ))
+    .await;
+    page.click(Locator::Css("form[action='/admin/menu'] button"))
+        .await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã lưu"), "{notice}");
+    logout(&c).await;
+
+    // A reader on a phone: the header stays compact, the sub-menu opens
+    // from the keyboard without JavaScript, the page is one tap away.
+    c.set_window_size(360, 740).await.unwrap();
+    c.goto(&base).await.unwrap();
+    let header: f64 = c
+        .execute(
+            "return document.querySelector('header.site-header').getBoundingClientRect().height",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        header < 150.0,
+        "the header takes {header} px of a 740 px phone"
+    );
+    let heading = c
+        .wait()
+        .for_element(Locator::XPath(
+            "//nav[@aria-label='Menu chính']//summary[text()='Giới thiệu']",
+        ))
+        .await
+        .unwrap();
+    heading.send_keys("\u{E007}").await.unwrap();
+    page.click(Locator::LinkText("Di tích")).await;
+    let h1 = page.text(Locator::Css("article h1")).await;
+    assert_eq!(h1, "Di tích lịch sử");
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/gioi-thieu/di-tich-lich-su"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
 
     // The editor turns on two-factor login, then logs in with a code.
     login(&c, &base, "bientap").await;

@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod media;
 mod operations;
+mod pages;
 mod public_pages;
 mod resilience;
 mod search;

@@ -169,9 +169,10 @@ both_databases! {
         let settings = bantin::site::Settings {
             name: site.name.clone(), description: String::new(), address: String::new(), phone: String::new(),
             email: String::new(), stats_start_total: 1233, tone_style: None, show_in_parent: true,
-            two_factor: bantin::accounts::two_factor::Policy::None,
+            two_factor: bantin::accounts::two_factor::Policy::None, info_officer: String::new(),
+            content_responsible: String::new(), licence: String::new(), map_image: String::new(),
         };
-        bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap();
+        bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap().unwrap();
         app.state.reload_sites().await.unwrap();
         // The very first visitor sees themself counted, as on the seed page.
         let first = app.visit("/", "203.0.113.1", &phone(1)).await;

@@ -162,7 +162,7 @@ both_databases! {
         assert_eq!(second.status, StatusCode::CONFLICT);
         assert!(second.body.contains("Cán bộ bientap đã lưu bài này lúc"), "{}", second.body);
         assert!(second.body.contains("Bản của quản trị viên, gõ rất lâu."), "nothing typed is lost");
-        let stored: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles").fetch_one(pool).await.unwrap());
+        let stored: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles WHERE kind = 'news'").fetch_one(pool).await.unwrap());
         assert_eq!(stored, "<p>Bản của biên tập viên.</p>\n");
     }
 
@@ -176,15 +176,15 @@ both_databases! {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let page = app.get_as(&format!("/admin/articles/{id}"), &e).await;
         assert!(page.body.contains("Phiên bản 1") && page.body.contains("Phiên bản 2"));
-        let first_rev: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM article_revisions WHERE version = 1").fetch_one(pool).await.unwrap());
+        let first_rev: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM article_revisions WHERE version = 1 AND article_id = $1").bind(id).fetch_one(pool).await.unwrap());
         let shown = app.get_as(&format!("/admin/articles/{id}/revisions/{first_rev}"), &e).await;
         assert!(shown.body.contains("Buổi huấn luyện có 45 chiến sĩ tham gia."));
         let current = version_of(&app, &e, id).await;
         let restored = app.post_form(&format!("/admin/articles/{id}/revisions/{first_rev}/restore"), &e, &[("version", &current)]).await;
         assert_eq!(restored.status, StatusCode::SEE_OTHER);
-        let title: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT title FROM articles").fetch_one(pool).await.unwrap());
+        let title: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT title FROM articles WHERE kind = 'news'").fetch_one(pool).await.unwrap());
         assert_eq!(title, "Tin văn nghệ");
-        assert_eq!(app.count("SELECT COUNT(*) FROM article_revisions").await, 3, "the restore is a new revision");
+        assert_eq!(app.count("SELECT COUNT(*) FROM article_revisions r JOIN articles a ON a.id = r.article_id WHERE a.kind = 'news'").await, 3, "the restore is a new revision");
         // Restoring with a stale version is refused.
         let stale = app.post_form(&format!("/admin/articles/{id}/revisions/{first_rev}/restore"), &e, &[("version", &current)]).await;
         assert_eq!(stale.status, StatusCode::CONFLICT);
@@ -240,7 +240,7 @@ both_databases! {
         let r = app.post_multipart("/admin/articles", &a, &[("title", "Bản thử"), ("body", "Gọi là \"xã mới\"... hoà và thủy"), ("action", "xem-truoc")], None).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("Bản xem trước") && r.body.contains("<h1>Bản thử</h1>"));
-        assert_eq!(app.count("SELECT COUNT(*) FROM articles").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM articles WHERE kind = 'news'").await, 0);
         let id = write(&app, &a, "Bản thử", "luu").await;
         let v = version_of(&app, &a, id).await;
         app.post_multipart(&format!("/admin/articles/{id}"), &a, &[("version", &v), ("title", "Bản thử"), ("body", "Gọi là \"xã mới\"... hoà và thủy"), ("action", "luu")], None).await;

@@ -204,6 +204,9 @@ impl TestApp {
         let db = Db::connect(&database_url).await.unwrap();
         db.migrate().await.unwrap();
         let clock = ManualClock::new(sample_time());
+        bantin::content::page::furnish_all(&db, sample_time())
+            .await
+            .unwrap();
         let settings = Settings {
             public_url: None,
             trusted_proxies: Vec::new(),
@@ -301,7 +304,7 @@ impl TestApp {
     }
 
     pub async fn count_articles(&self) -> i64 {
-        bantin::with_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+        bantin::with_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE kind = 'news'")
             .fetch_one(pool).await.unwrap())
     }
 }
