@@ -309,6 +309,38 @@ async fn author_writes_editor_approves_reader_reads() {
         c.current_url().await.unwrap().path(),
         "/gioi-thieu/di-tich-lich-su"
     );
+    // axe-core finds no violation on the public pages, phone-sized and
+    // full-sized.
+    let pages = [
+        "/".to_owned(),
+        "/tin-tuc".to_owned(),
+        "/tin-tuc/thon-nan-sin-ra-quan-lam-duong".to_owned(),
+        "/gioi-thieu/di-tich-lich-su".to_owned(),
+        "/chuyen-muc/tin-tuc".to_owned(),
+        "/lien-he".to_owned(),
+        "/so-do".to_owned(),
+        "/tim-kiem?q=l%C3%A0m+%C4%91%C6%B0%E1%BB%9Dng".to_owned(),
+        "/dang-nhap".to_owned(),
+    ];
+    match axe_source() {
+        Some(axe) => {
+            for width in [360, 1280] {
+                c.set_window_size(width, 900).await.unwrap();
+                for path in &pages {
+                    c.goto(&format!("{base}{path}")).await.unwrap();
+                    let found = axe_violations(&c, &axe).await;
+                    assert!(found.is_empty(), "axe on {path} at {width} px: {found:#?}");
+                }
+            }
+        }
+        None => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install axe-core (npm ci --prefix crates/bantin/tests/tools)"
+            );
+            eprintln!("axe-core missing (npm ci --prefix crates/bantin/tests/tools): skipping it");
+        }
+    }
     c.set_window_size(1280, 900).await.unwrap();
 
     // The editor turns on two-factor login, then logs in with a code.
@@ -350,6 +382,25 @@ async fn author_writes_editor_approves_reader_reads() {
         .await;
     page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
     c.close().await.unwrap();
+}
+
+/// axe-core's script, installed by `npm ci --prefix crates/bantin/tests/tools`.
+fn axe_source() -> Option<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/tools/node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path).ok()
+}
+
+/// axe-core's violations on the page the browser shows (WCAG 2.1 A and
+/// AA and best practices), each as its rule and the elements.
+async fn axe_violations(c: &Client, axe: &str) -> Vec<String> {
+    let script = format!(
+        "{axe}\n;return axe.run(document).then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')));"
+    );
+    let found = c.execute(&script, vec![]).await.unwrap();
+    serde_json::from_value(found).unwrap()
 }
 
 /// What an authenticator app would show now.
