@@ -41,10 +41,14 @@ pub enum Action {
     OrganisationUpdate,
     PageDelete,
     NoticeUpdate,
+    DocumentListUpdate,
+    DocumentFileAdd,
+    DocumentFileRemove,
+    DocumentCommentModerate,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 33] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -74,6 +78,10 @@ impl Action {
         Action::OrganisationUpdate,
         Action::PageDelete,
         Action::NoticeUpdate,
+        Action::DocumentListUpdate,
+        Action::DocumentFileAdd,
+        Action::DocumentFileRemove,
+        Action::DocumentCommentModerate,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -108,6 +116,10 @@ impl Action {
             Action::OrganisationUpdate => "organisation_update",
             Action::PageDelete => "page_delete",
             Action::NoticeUpdate => "notice_update",
+            Action::DocumentListUpdate => "document_list_update",
+            Action::DocumentFileAdd => "document_file_add",
+            Action::DocumentFileRemove => "document_file_remove",
+            Action::DocumentCommentModerate => "document_comment_moderate",
         }
     }
 
@@ -147,6 +159,10 @@ impl Action {
             Action::OrganisationUpdate => "Sửa lãnh đạo, cơ cấu tổ chức",
             Action::PageDelete => "Xoá trang",
             Action::NoticeUpdate => "Thông báo bảo trì",
+            Action::DocumentListUpdate => "Sửa danh mục văn bản",
+            Action::DocumentFileAdd => "Đính kèm tệp văn bản",
+            Action::DocumentFileRemove => "Gỡ tệp văn bản",
+            Action::DocumentCommentModerate => "Duyệt góp ý dự thảo",
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::db;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 10;
+pub const DEFAULT_MAX_DOCUMENT_MB: u64 = 20;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 128;
 pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
@@ -61,6 +62,9 @@ pub struct Options {
     /// (serve) Largest image upload, in MB [default: 10].
     #[arg(long, global = true, env = "BANTIN_MAX_UPLOAD_MB", value_name = "MB")]
     pub max_upload_mb: Option<u64>,
+    /// (serve) Largest file attached to a document (PDF, Word…), in MB [default: 20].
+    #[arg(long, global = true, env = "BANTIN_MAX_DOCUMENT_MB", value_name = "MB")]
+    pub max_document_mb: Option<u64>,
     /// (serve) How often visitor counts are written to the database, in ms [default: 1000].
     #[arg(long, global = true, env = "BANTIN_STATS_FLUSH_MS", value_name = "MS")]
     pub stats_flush_ms: Option<u64>,
@@ -163,6 +167,7 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub max_upload_bytes: u64,
+    pub max_document_bytes: u64,
     /// How often visitor counts are written to the database; a crash loses
     /// at most this much.
     pub stats_flush: std::time::Duration,
@@ -227,6 +232,11 @@ impl Config {
             .collect::<anyhow::Result<Vec<_>>>()?;
         let max_upload_mb = o.max_upload_mb.unwrap_or(DEFAULT_MAX_UPLOAD_MB);
         anyhow::ensure!(max_upload_mb >= 1, "max_upload_mb must be at least 1");
+        let max_document_mb = o.max_document_mb.unwrap_or(DEFAULT_MAX_DOCUMENT_MB);
+        anyhow::ensure!(
+            (1..=1024).contains(&max_document_mb),
+            "max_document_mb must be between 1 and 1024"
+        );
         let stats_flush_ms = o.stats_flush_ms.unwrap_or(1000);
         anyhow::ensure!(
             (50..=60_000).contains(&stats_flush_ms),
@@ -288,6 +298,7 @@ impl Config {
             public_url,
             trusted_proxies,
             max_upload_bytes: max_upload_mb * 1024 * 1024,
+            max_document_bytes: max_document_mb * 1024 * 1024,
         })
     }
 }

@@ -20,7 +20,7 @@ pub use legacy::{LegacyEncoding, decode_legacy, repair_legacy};
 pub use lint::{Issue, IssueKind, lint};
 pub use normalize::normalize;
 pub use slug::{MAX_SLUG_LEN, slugify};
-pub use tone::{ToneStyle, place_tones};
+pub use tone::{ToneStyle, is_syllable, place_tones};
 
 /// Unicode NFC composition alone (what [`normalize`] starts with).
 pub fn compose(text: &str) -> String {

@@ -307,7 +307,7 @@ pub(crate) fn style_of_word(word: &str) -> Option<ToneStyle> {
 }
 
 /// Whether a word (with or without tone) is a Vietnamese syllable.
-pub(crate) fn is_syllable(word: &str) -> bool {
+pub fn is_syllable(word: &str) -> bool {
     letters(word).is_some_and(|letters| {
         let toneless: Vec<char> = letters.iter().map(|l| l.toneless()).collect();
         letters.iter().filter(|l| l.tone != Tone::Level).count() <= 1 && parse(&toneless).is_some()

@@ -5,7 +5,7 @@
 -- their whole path ('gioi-thieu/lich-su'); parent_id makes a tree two
 -- levels deep; `shows` adds structured data below the text ('leaders',
 -- 'units').
-ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'news' CHECK (kind IN ('news', 'page'));
+ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'news' CHECK (kind IN ('news', 'page', 'document'));
 ALTER TABLE articles ADD COLUMN parent_id INTEGER REFERENCES articles(id);
 ALTER TABLE articles ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN shows TEXT NOT NULL DEFAULT '' CHECK (shows IN ('', 'leaders', 'units'));

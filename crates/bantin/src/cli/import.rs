@@ -65,3 +65,100 @@ pub async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<Exi
         ExitCode::FAILURE
     })
 }
+
+#[derive(Debug, Args)]
+pub struct DocumentsArgs {
+    /// The register: a spreadsheet saved as CSV (UTF-8, Windows-1258, TCVN3
+    /// or VNI), one row per document, with a header row naming the columns
+    /// (Số ký hiệu, Loại văn bản, Cơ quan ban hành, Người ký, Lĩnh vực, Ngày
+    /// ban hành, Ngày hiệu lực, Ngày hết hiệu lực, Trích yếu, Thay thế văn
+    /// bản, Tệp).
+    #[arg(value_name = "REGISTER.csv")]
+    pub register: PathBuf,
+    /// The folder the register's file names are in [default: the register's].
+    #[arg(long, value_name = "DIR")]
+    pub files: Option<PathBuf>,
+    /// The site they go to (host or number) [default: the default site].
+    #[arg(long)]
+    pub site: Option<String>,
+}
+
+/// `bantin import-documents REGISTER.csv --files DIR`: each row becomes a
+/// published document with its files, or nothing; rows already there are
+/// left alone; exits 1 when any row failed.
+pub async fn import_documents(config: Config, args: DocumentsArgs) -> anyhow::Result<ExitCode> {
+    use crate::content::document::register::{self, Done, Places};
+    let bytes = std::fs::read(&args.register)
+        .map_err(|e| anyhow::anyhow!("không đọc được {}: {e}", args.register.display()))?;
+    let read = match register::read(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lỗi: {}: {e}", args.register.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if read.encoding != "UTF-8" {
+        println!("đã chuyển từ bảng mã {} sang Unicode", read.encoding);
+    }
+    for c in &read.unknown_columns {
+        eprintln!("cảnh báo: cột “{c}” không phải cột bantin đọc, bỏ qua");
+    }
+    let db = open(&config).await?;
+    let site = match site::lookup(&db, args.site.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
+    let source = args.files.clone().unwrap_or_else(|| {
+        args.register
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."))
+    });
+    let store = config.data_dir.join("media");
+    let places = Places {
+        source: &source,
+        store: &store,
+        max_bytes: config.max_document_bytes,
+    };
+    let (mut rows, mut failed) = (Vec::new(), 0);
+    for r in read.rows {
+        match r {
+            Ok(row) => rows.push(row),
+            Err((line, e)) => {
+                eprintln!("dòng {line}: lỗi: {e}");
+                failed += 1;
+            }
+        }
+    }
+    register::in_order(&mut rows);
+    let (mut created, mut known) = (0, 0);
+    for row in &rows {
+        match register::import_row(&db, site.id, &places, row, SystemClock.now()).await {
+            Ok(Done::Created(path)) => {
+                println!("dòng {}: {} → {path}", row.line, row.number);
+                created += 1;
+            }
+            Ok(Done::Known(path)) => {
+                println!(
+                    "dòng {}: {} đã có ({path}), không nhập lại",
+                    row.line, row.number
+                );
+                known += 1;
+            }
+            Err(e) => {
+                eprintln!("dòng {}: lỗi: {e}; không nhập dòng này", row.line);
+                failed += 1;
+            }
+        }
+    }
+    db.close().await;
+    println!("Đã nhập {created} văn bản; {known} văn bản đã có; {failed} dòng lỗi.");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -43,6 +43,8 @@ pub enum Command {
     Migrate,
     /// Import pages captured as text as published articles.
     ImportText(import::ImportArgs),
+    /// Import a register of documents (CSV) with their files as published documents.
+    ImportDocuments(import::DocumentsArgs),
     /// Manage staff accounts.
     User(user::UserArgs),
     /// Manage the sites of a deployment (a province's portal and its communes').
@@ -92,6 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportText(args) => import::import_text(config, args).await,
+        Command::ImportDocuments(args) => import::import_documents(config, args).await,
         Command::User(args) => user::run(config, args).await,
         Command::Site(cmd) => sites::run(config, cmd).await,
         Command::Reindex { site } => {

@@ -50,12 +50,14 @@ impl Status {
 
 text_column!(Status);
 
-/// News (`/tin-tuc/…`), or a page of the site (`/gioi-thieu/…`).
+/// News (`/tin-tuc/…`), a page of the site (`/gioi-thieu/…`), or a legal
+/// document (`/van-ban/…`, see `content::document`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kind {
     #[default]
     News,
     Page,
+    Document,
 }
 
 impl Kind {
@@ -63,6 +65,7 @@ impl Kind {
         match s {
             "news" => Some(Kind::News),
             "page" => Some(Kind::Page),
+            "document" => Some(Kind::Document),
             _ => None,
         }
     }
@@ -71,6 +74,7 @@ impl Kind {
         match self {
             Kind::News => "news",
             Kind::Page => "page",
+            Kind::Document => "document",
         }
     }
 }
@@ -163,7 +167,8 @@ pub async fn sitemap_entries(
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, DateTime<Utc>)>> {
-    const SQL: &str = "SELECT CASE WHEN kind = 'page' THEN '/' || slug ELSE '/tin-tuc/' || slug END, \
+    const SQL: &str = "SELECT CASE WHEN kind = 'page' THEN '/' || slug \
+         WHEN kind = 'document' THEN '/van-ban/' || slug ELSE '/tin-tuc/' || slug END, \
          updated_at FROM articles \
          WHERE site_id = $1 AND status = 'published' AND published_at <= $2 \
          ORDER BY updated_at DESC, id DESC LIMIT $3";
@@ -527,7 +532,7 @@ pub async fn apply(
 ) -> sqlx::Result<Option<i64>> {
     const CONTENT: &str = "UPDATE articles SET title = $1, summary = $2, body = $3, byline = $4, \
          category_id = $5, featured_image = $6, updated_at = $7, updated_by = $8, version = version + 1, \
-         search_title = $12, search_body = $13 \
+         search_title = $12, search_body = $13 || search_extra \
          WHERE site_id = $9 AND id = $10 AND version = $11 RETURNING version";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
          byline, category_id, featured_image, user_id, created_at) \

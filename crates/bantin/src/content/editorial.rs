@@ -51,6 +51,8 @@ pub struct Input {
     pub parent_id: Option<i64>,
     pub position: i64,
     pub shows: String,
+    /// A document's register entry (number, type, dates…).
+    pub document: super::document::Typed,
 }
 
 impl Input {
@@ -68,6 +70,7 @@ impl Input {
             parent_id: a.parent_id,
             position: a.position,
             shows: a.shows.clone(),
+            document: super::document::Typed::default(),
         }
     }
 }
@@ -128,7 +131,9 @@ pub fn clean(input: &Input, style: Option<vntext::ToneStyle>) -> Result<Content,
     if byline.chars().count() > MAX_BYLINE {
         return Err(format!("Tên tác giả dài quá {MAX_BYLINE} ký tự."));
     }
-    if sanitize::plain_text(&body).is_empty() {
+    // A document's text is optional: its abstract and files are the
+    // document.
+    if sanitize::plain_text(&body).is_empty() && input.kind != article::Kind::Document {
         return Err("Bài viết cần có nội dung.".into());
     }
     Ok(Content {
@@ -229,6 +234,8 @@ pub struct Prepared {
     pub new_image: Option<Checked>,
     /// A page's place: its parent (checked), position and what it shows.
     pub placement: Option<(Option<super::page::Node>, i64, String)>,
+    /// A document's register entry, checked.
+    pub register: Option<super::document::Entry>,
 }
 
 impl Prepared {
@@ -283,8 +290,16 @@ impl Desk<'_> {
                     None => return Err(Error::Invalid("Ảnh đại diện không hợp lệ.".into())),
                 };
         }
+        let register = match input.kind {
+            article::Kind::Document => Some(
+                super::document::check(self.db, self.site.id, &input.document, None)
+                    .await?
+                    .map_err(Error::Invalid)?,
+            ),
+            _ => None,
+        };
         let placement = match input.kind {
-            article::Kind::News => None,
+            article::Kind::News | article::Kind::Document => None,
             article::Kind::Page => {
                 let parent = match input.parent_id {
                     None => None,
@@ -315,6 +330,7 @@ impl Desk<'_> {
             content,
             new_image,
             placement,
+            register,
         })
     }
 
@@ -344,20 +360,24 @@ impl Desk<'_> {
             }
             None => None,
         };
-        let (kind, parent, position, shows) = match &prepared.placement {
-            Some((parent, position, shows)) => (
+        let (kind, parent, position, shows) = match (&prepared.placement, &prepared.register) {
+            (Some((parent, position, shows)), _) => (
                 article::Kind::Page,
                 parent.as_ref(),
                 *position,
                 shows.as_str(),
             ),
-            None => (article::Kind::News, None, 0, ""),
+            (None, Some(_)) => (article::Kind::Document, None, 0, ""),
+            (None, None) => (article::Kind::News, None, 0, ""),
         };
-        let slug = match kind {
-            article::Kind::Page => {
+        let slug = match (kind, &prepared.register) {
+            (article::Kind::Page, _) => {
                 super::page::slug_under(parent.map(|p| p.slug.as_str()), &content.title)
             }
-            article::Kind::News => vntext::slugify(&content.title),
+            (article::Kind::Document, Some(e)) => {
+                vntext::slugify(&format!("{} {}", e.number, content.title))
+            }
+            _ => vntext::slugify(&content.title),
         };
         let new = NewArticle {
             site_id,
@@ -381,6 +401,9 @@ impl Desk<'_> {
             .ok_or_else(|| {
                 sqlx::Error::Protocol("an article without a source hash was refused".into())
             })?;
+        if let Some(e) = &prepared.register {
+            super::document::write(&mut tx, site_id, id, e).await?;
+        }
         let target = format!("#{id}");
         let entry = |action| audit::Record {
             site_id,
@@ -454,6 +477,14 @@ impl Desk<'_> {
                     )
                     .await?;
                 }
+            }
+            if let Some(e) = &prepared.register {
+                if e.replaces.contains(&article.id) || e.amends.contains(&article.id) {
+                    return Err(Error::Invalid(
+                        "Một văn bản không thể thay thế hay sửa đổi chính nó.".into(),
+                    ));
+                }
+                super::document::write(&mut tx, site_id, article.id, e).await?;
             }
             let mut content = prepared.content;
             if let Some(checked) = &prepared.new_image {

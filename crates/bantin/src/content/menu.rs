@@ -20,6 +20,8 @@ pub enum Target {
     Sitemap,
     /// `/lien-he`: the contacts from the settings.
     Contact,
+    /// `/van-ban`: the documents library.
+    Documents,
     Page(i64),
     Category(i64),
     /// Another address (`https://…`, or a path of the site).
@@ -35,6 +37,7 @@ impl Target {
             Target::Search => "search".into(),
             Target::Sitemap => "sitemap".into(),
             Target::Contact => "contact".into(),
+            Target::Documents => "documents".into(),
             Target::Page(id) => format!("page:{id}"),
             Target::Category(id) => format!("category:{id}"),
             Target::Url(_) => "url".into(),
@@ -48,6 +51,7 @@ impl Target {
             "search" => Target::Search,
             "sitemap" => Target::Sitemap,
             "contact" => Target::Contact,
+            "documents" => Target::Documents,
             "url" => Target::Url(url.to_owned()),
             c => match c.split_once(':')? {
                 ("page", id) => Target::Page(id.parse().ok()?),
@@ -110,6 +114,7 @@ pub async fn public(db: &Db, site_id: i64, now: DateTime<Utc>) -> sqlx::Result<V
             Target::Search => Some("/tim-kiem".into()),
             Target::Sitemap => Some("/so-do".into()),
             Target::Contact => Some("/lien-he".into()),
+            Target::Documents => Some("/van-ban".into()),
             Target::Page(id) => pages
                 .iter()
                 .find(|p| p.id == id && p.is_public(now))
@@ -312,6 +317,7 @@ mod tests {
             Target::Search,
             Target::Sitemap,
             Target::Contact,
+            Target::Documents,
             Target::Page(4),
             Target::Category(2),
         ] {

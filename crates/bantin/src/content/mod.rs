@@ -5,6 +5,7 @@
 pub mod article;
 pub mod cache;
 pub mod category;
+pub mod document;
 pub mod editorial;
 pub mod html;
 pub mod import;

@@ -17,6 +17,7 @@ use crate::{with_db, with_tx};
 pub fn public_path_of(kind: &str, slug: &str) -> String {
     match kind {
         "page" => format!("/{slug}"),
+        "document" => format!("/van-ban/{slug}"),
         _ => format!("/tin-tuc/{slug}"),
     }
 }
@@ -300,7 +301,8 @@ pub async fn furnish(tx: &mut Tx, site_id: i64, now: DateTime<Utc>) -> sqlx::Res
     for (i, ((title, shows), children)) in SKELETON.iter().enumerate() {
         if *title == "Liên hệ" {
             menu(tx, None, "Tin tức", "news", sort).await?;
-            sort += 1;
+            menu(tx, None, "Văn bản", "documents", sort + 1).await?;
+            sort += 2;
         }
         let (id, slug) = insert(tx, title, None, i as i64, shows).await?;
         // Liên hệ is always there: the contacts come from the settings.
@@ -324,6 +326,7 @@ pub async fn furnish(tx: &mut Tx, site_id: i64, now: DateTime<Utc>) -> sqlx::Res
         }
     }
     menu(tx, None, "Sơ đồ cổng", "sitemap", sort).await?;
+    super::document::terms::furnish(tx, site_id).await?;
     Ok(())
 }
 

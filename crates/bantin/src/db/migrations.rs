@@ -72,6 +72,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0010_pages.sql"),
         include_str!("../../migrations/postgres/0010_pages.sql"),
     ),
+    (
+        11,
+        "documents",
+        include_str!("../../migrations/sqlite/0011_documents.sql"),
+        include_str!("../../migrations/postgres/0011_documents.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -18,6 +18,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::content::media::is_media_file_name;
+
+/// Images and documents' files share the media folder and the backup.
+fn is_kept_file(name: &str) -> bool {
+    is_media_file_name(name) || crate::content::document::files::is_file_name(name)
+}
 use crate::db::{Backend, Db};
 use crate::with_db;
 
@@ -89,7 +94,7 @@ fn media_files(media_dir: &Path) -> anyhow::Result<Vec<String>> {
             continue;
         }
         if let Some(name) = entry.file_name().to_str()
-            && is_media_file_name(name)
+            && is_kept_file(name)
         {
             names.push(name.to_owned());
         }
@@ -375,7 +380,7 @@ fn unpack(archive: &Path, staging: &Path) -> anyhow::Result<Manifest> {
             database = true;
             staging.join(DATABASE)
         } else if let Some(file) = name.strip_prefix("media/")
-            && is_media_file_name(file)
+            && is_kept_file(file)
         {
             media += 1;
             staging.join(MEDIA).join(file)

@@ -215,7 +215,8 @@ pub async fn reindex(db: &Db, only_missing: bool, site: Option<i64>) -> sqlx::Re
          WHERE id > $1 AND ($2 IS NULL OR site_id = $2) ORDER BY id LIMIT 500";
     const MISSING: &str = "SELECT id, title, summary, body FROM articles \
          WHERE id > $1 AND ($2 IS NULL OR site_id = $2) AND search_title = '' ORDER BY id LIMIT 500";
-    const UPDATE: &str = "UPDATE articles SET search_title = $1, search_body = $2 WHERE id = $3";
+    const UPDATE: &str =
+        "UPDATE articles SET search_title = $1, search_body = $2 || search_extra WHERE id = $3";
     let mut last = 0i64;
     let mut written = 0;
     loop {

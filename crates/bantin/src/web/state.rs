@@ -22,6 +22,8 @@ pub struct Settings {
     /// Where uploaded images live (`DATA_DIR/media`).
     pub media_dir: PathBuf,
     pub max_upload_bytes: u64,
+    /// Largest file attached to a document.
+    pub max_document_bytes: u64,
     /// Count visits (on by default; off only to measure what counting costs).
     pub count_visits: bool,
     /// With a token, `/metrics` answers on the main address to
@@ -36,12 +38,23 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The largest file staff may send (an image or a document's file).
+    pub fn largest_upload(&self) -> u64 {
+        self.max_upload_bytes.max(self.max_document_bytes)
+    }
+
+    /// Where documents' files live (beside the images, so backups hold them).
+    pub fn files_dir(&self) -> &std::path::Path {
+        &self.media_dir
+    }
+
     pub fn from_config(config: &Config) -> Settings {
         Settings {
             public_url: config.public_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             media_dir: config.data_dir.join("media"),
             max_upload_bytes: config.max_upload_bytes,
+            max_document_bytes: config.max_document_bytes,
             count_visits: config.count_visits,
             metrics_token: config.metrics_token.clone(),
             access_log: config.access_log,

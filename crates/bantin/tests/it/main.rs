@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod browser;
 mod cli;
+mod documents;
 mod feeds;
 mod hostile;
 mod import;

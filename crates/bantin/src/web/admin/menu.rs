@@ -68,6 +68,7 @@ async fn render(
     let mut targets: Vec<(String, String)> = [
         ("home", "Trang chủ"),
         ("news", "Tin tức (mọi bài)"),
+        ("documents", "Văn bản"),
         ("search", "Tìm kiếm"),
         ("sitemap", "Sơ đồ cổng"),
         ("contact", "Liên hệ (từ phần Cài đặt)"),

@@ -6,6 +6,7 @@ mod articles;
 mod audit_log;
 mod categories;
 mod dashboard;
+mod documents;
 mod feedback;
 mod media;
 mod menu;
@@ -76,6 +77,23 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(categories::list).post(categories::create),
         )
         .route("/categories/{id}", post(categories::update))
+        .route("/van-ban", get(documents::list))
+        .route("/van-ban/new", get(articles::editor::new_document_form))
+        .route("/van-ban/{id}/tep", post(documents::upload))
+        .route("/van-ban/{id}/tep/{file}", get(documents::open_file))
+        .route("/van-ban/{id}/tep/{file}/xoa", post(documents::remove_file))
+        .route("/van-ban/danh-muc", get(documents::show_terms))
+        .route("/van-ban/danh-muc/{list}", post(documents::add_term))
+        .route(
+            "/van-ban/danh-muc/{list}/{id}",
+            post(documents::update_term),
+        )
+        .route(
+            "/van-ban/danh-muc/{list}/{id}/xoa",
+            post(documents::remove_term),
+        )
+        .route("/van-ban/y-kien", get(documents::show_comments))
+        .route("/van-ban/y-kien/{id}", post(documents::moderate))
         .route("/pages", get(pages::list))
         .route("/pages/new", get(articles::editor::new_page_form))
         .route("/pages/{id}/xoa", post(pages::delete))
@@ -168,6 +186,8 @@ impl AdminLayout {
             Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",
             Some("da-tai-anh") => "Đã tải ảnh lên.",
             Some("da-xoa") => "Đã xoá.",
+            Some("da-tai-tep") => "Đã đính kèm tệp.",
+            Some("da-go-tep") => "Đã gỡ tệp.",
             Some("da-xoa-trang") => "Đã xoá trang.",
             Some("bao-tri-qua-gan") => {
                 "Đã lưu, nhưng thời gian bắt đầu còn chưa đến 7 ngày làm việc: Nghị định 224/2026/NĐ-CP (Điều 13) yêu cầu thông báo cho bạn đọc trước ít nhất 7 ngày làm việc."

@@ -21,7 +21,7 @@ use crate::web::state::AppState;
 /// The largest body of a form (anything but an upload by staff).
 pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Room for the largest image plus the rest of the editor's form.
+/// Room for the largest upload plus the rest of the editor's form.
 pub fn upload_limit(max_upload_bytes: u64) -> usize {
     max_upload_bytes as usize + 2 * 1024 * 1024
 }
@@ -39,7 +39,7 @@ async fn limit_for(
         return FORM_LIMIT;
     };
     match auth::staff_of(headers, state, &site).await {
-        Ok(Some(_)) => upload_limit(state.settings().max_upload_bytes),
+        Ok(Some(_)) => upload_limit(state.settings().largest_upload()),
         _ => FORM_LIMIT,
     }
 }

@@ -50,7 +50,30 @@ pub fn xml(body: String, content_type: &'static str) -> Response {
         .into_response()
 }
 
-fn rss(site: &Site, base: &str, title: &str, link: &str, items: &[Listed]) -> String {
+/// One entry of a feed.
+pub struct Item {
+    pub title: String,
+    /// Its path on the site.
+    pub path: String,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    pub category: Option<String>,
+    pub description: String,
+}
+
+impl From<&Listed> for Item {
+    fn from(a: &Listed) -> Item {
+        Item {
+            title: a.title.clone(),
+            path: public_path(&a.slug),
+            published_at: a.published_at,
+            category: a.category_name.clone(),
+            description: a.summary.clone(),
+        }
+    }
+}
+
+/// An RSS 2.0 channel of `items`, its page at `link`.
+pub fn rss(site: &Site, base: &str, title: &str, link: &str, items: &[Item]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n",
     );
@@ -86,7 +109,7 @@ fn rss(site: &Site, base: &str, title: &str, link: &str, items: &[Listed]) -> St
         ));
     }
     for a in items {
-        let url = format!("{base}{}", public_path(&a.slug));
+        let url = format!("{base}{}", a.path);
         out.push_str("<item>\n");
         out.push_str(&format!(
             "<title>{}</title>\n<link>{}</link>\n",
@@ -98,12 +121,12 @@ fn rss(site: &Site, base: &str, title: &str, link: &str, items: &[Listed]) -> St
             escape(&url)
         ));
         out.push_str(&format!("<pubDate>{}</pubDate>\n", rfc2822(a.published_at)));
-        if let Some(c) = &a.category_name {
+        if let Some(c) = &a.category {
             out.push_str(&format!("<category>{}</category>\n", escape(c)));
         }
         out.push_str(&format!(
             "<description>{}</description>\n",
-            escape(&a.summary)
+            escape(&a.description)
         ));
         out.push_str("</item>\n");
     }
@@ -121,7 +144,8 @@ pub async fn site_feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let items = article::list_public(state.db(), site.id, now, FEED_ITEMS, 0).await?;
+    let list = article::list_public(state.db(), site.id, now, FEED_ITEMS, 0).await?;
+    let items: Vec<Item> = list.iter().map(Item::from).collect();
     let base = base_url(&state, &site, &headers);
     Ok(xml(
         rss(&site, &base, &site.name, "/", &items),
@@ -139,8 +163,9 @@ pub async fn category_feed(
     let cat = category::find_by_slug(state.db(), site.id, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let items =
+    let list =
         article::list_public_in_category(state.db(), site.id, cat.id, now, FEED_ITEMS, 0).await?;
+    let items: Vec<Item> = list.iter().map(Item::from).collect();
     let title = format!("{} - {}", cat.name, site.name);
     let link = format!("/chuyen-muc/{}", cat.slug);
     Ok(xml(

@@ -35,6 +35,8 @@ struct HomePage {
     has_more: bool,
     /// "Tin từ các xã": on a province's portal only.
     from_communes: Vec<FromCommune>,
+    /// "Văn bản mới": the newest documents.
+    documents: Vec<super::documents::Row>,
 }
 
 /// The newest articles of a province's communes, linking to their sites.
@@ -87,6 +89,7 @@ pub async fn show(
         articles: super::items_with_thumbs(&state, &site, list).await?,
         has_more,
         from_communes: from_communes(&state, &site).await?,
+        documents: super::documents::latest_for_home(&state, &site).await?,
     };
     Ok(Html(page.render()?))
 }

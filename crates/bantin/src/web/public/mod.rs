@@ -3,6 +3,7 @@
 pub mod article;
 pub mod category;
 pub mod contact;
+pub mod documents;
 pub mod feeds;
 pub mod home;
 pub mod news;

@@ -124,6 +124,7 @@ async fn build(db: &Db, site_id: i64, base: &str, now: DateTime<Utc>) -> sqlx::R
     let urls: Vec<Url> = [
         ("/".to_owned(), newest),
         ("/tin-tuc".to_owned(), newest),
+        ("/van-ban".to_owned(), None),
         ("/lien-he".to_owned(), None),
         ("/so-do".to_owned(), None),
     ]

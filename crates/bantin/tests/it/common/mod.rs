@@ -212,6 +212,7 @@ impl TestApp {
             trusted_proxies: Vec::new(),
             media_dir: data_dir.path().join("media"),
             max_upload_bytes: 10 * 1024 * 1024,
+            max_document_bytes: 20 * 1024 * 1024,
             count_visits: true,
             metrics_token: None,
             access_log: false,

@@ -12,7 +12,7 @@ use crate::content::category::{self, Category};
 use crate::content::editorial::{Desk, Input};
 use crate::content::text::{LintNote, lint_notes};
 use crate::content::workflow::Action;
-use crate::content::{media, revision, sanitize};
+use crate::content::{document, media, revision, sanitize};
 use crate::web::admin::{AdminLayout, ListQuery, date};
 use crate::web::auth::Staff;
 use crate::web::error::AppError;
@@ -65,6 +65,53 @@ pub struct EditorPage {
     parents: Vec<(i64, String, bool)>,
     position: i64,
     shows: Vec<(&'static str, &'static str, bool)>,
+    /// A document: its register entry, the site's lists, its files.
+    is_document: bool,
+    doc: DocumentFields,
+}
+
+/// The register part of a document's editor.
+#[derive(Default)]
+pub struct DocumentFields {
+    pub typed: document::Typed,
+    /// (id, name, chosen) of each list.
+    pub types: Vec<(i64, String, bool)>,
+    pub issuers: Vec<(i64, String, bool)>,
+    pub fields: Vec<(i64, String, bool)>,
+    pub files: Vec<document::files::File>,
+    pub max_file_mb: u64,
+}
+
+async fn document_fields(
+    state: &AppState,
+    site_id: i64,
+    typed: document::Typed,
+    article_id: Option<i64>,
+) -> Result<DocumentFields, AppError> {
+    use document::terms::{self, List};
+    let db = state.db();
+    let options = |list: Vec<terms::Term>, chosen: &str| {
+        list.into_iter()
+            .map(|t| {
+                let selected = t.id.to_string() == chosen;
+                (t.id, t.name, selected)
+            })
+            .collect()
+    };
+    Ok(DocumentFields {
+        types: options(terms::all(db, site_id, List::Type).await?, &typed.type_id),
+        issuers: options(
+            terms::all(db, site_id, List::Issuer).await?,
+            &typed.issuer_id,
+        ),
+        fields: options(terms::all(db, site_id, List::Field).await?, &typed.field_id),
+        files: match article_id {
+            Some(id) => document::files::of_document(db, site_id, id).await?,
+            None => Vec::new(),
+        },
+        max_file_mb: state.settings().max_document_bytes / (1024 * 1024),
+        typed,
+    })
 }
 
 /// What the editor page shows: an article (or a new one), the form's
@@ -105,7 +152,20 @@ pub async fn page(
     let title = match (shown.article, input.kind) {
         (Some(a), _) => format!("Sửa: {}", a.title),
         (None, Kind::Page) => "Viết trang mới".to_owned(),
+        (None, Kind::Document) => "Đăng văn bản mới".to_owned(),
         (None, Kind::News) => "Viết bài mới".to_owned(),
+    };
+    let is_document = input.kind == Kind::Document;
+    let doc = if is_document {
+        document_fields(
+            state,
+            site.id,
+            input.document.clone(),
+            shown.article.map(|a| a.id),
+        )
+        .await?
+    } else {
+        DocumentFields::default()
     };
     let mut images: Vec<ImageOption> = images
         .into_iter()
@@ -148,10 +208,10 @@ pub async fn page(
     Ok(EditorPage {
         layout: AdminLayout::new(
             staff,
-            if input.kind == Kind::Page {
-                "pages"
-            } else {
-                "articles"
+            match input.kind {
+                Kind::Page => "pages",
+                Kind::Document => "documents",
+                Kind::News => "articles",
             },
             &title,
         ),
@@ -198,6 +258,8 @@ pub async fn page(
         parents,
         position: input.position,
         shows,
+        is_document,
+        doc,
         title: input.title,
         summary: input.summary,
         body: input.body,
@@ -234,6 +296,41 @@ pub struct NewPageQuery {
     cha: Option<i64>,
 }
 
+/// `GET /admin/van-ban/new`: the editor for a new document.
+pub async fn new_document_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Html<String>, AppError> {
+    let input = Input {
+        kind: Kind::Document,
+        ..Input::default()
+    };
+    let shown = Shown {
+        article: None,
+        input,
+        error: String::new(),
+        version: 0,
+    };
+    Ok(Html(page(&state, &staff, shown).await?.render()?))
+}
+
+/// The editor's form for an article as stored (a document's register
+/// entry included).
+pub async fn input_of(state: &AppState, site_id: i64, a: &Editable) -> Result<Input, AppError> {
+    let mut input = Input::of(a);
+    if a.kind == Kind::Document
+        && let Some(e) = document::entry(state.db(), site_id, a.id).await?
+    {
+        let replaces = document::numbers_of(state.db(), site_id, &e.replaces).await?;
+        let amends = document::numbers_of(state.db(), site_id, &e.amends).await?;
+        let mut typed = document::Typed::of(&e, |_| String::new());
+        typed.replaces = replaces;
+        typed.amends = amends;
+        input.document = typed;
+    }
+    Ok(input)
+}
+
 /// `GET /admin/pages/new`: the editor for a new page.
 pub async fn new_page_form(
     State(state): State<AppState>,
@@ -263,7 +360,7 @@ pub async fn edit(
     let site = staff.site.clone();
     let a = desk(&state, &staff, &site).load(id).await?;
     let shown = Shown {
-        input: Input::of(&a),
+        input: input_of(&state, site.id, &a).await?,
         article: Some(&a),
         error: String::new(),
         version: a.version,

@@ -30,14 +30,27 @@ fn input_of(form: &MultipartForm) -> Input {
         featured_image: form.text("featured_image").to_owned(),
         publish_at: form.text("publish_at").to_owned(),
         review_comment: form.text("review_comment").to_owned(),
-        kind: if form.text("kind") == "page" {
-            Kind::Page
-        } else {
-            Kind::News
+        kind: match form.text("kind") {
+            "page" => Kind::Page,
+            "document" => Kind::Document,
+            _ => Kind::News,
         },
         parent_id: form.text("parent").parse().ok(),
         position: form.text("position").trim().parse().unwrap_or(0),
         shows: form.text("shows").to_owned(),
+        document: crate::content::document::Typed {
+            number: form.text("doc_number").to_owned(),
+            type_id: form.text("doc_type").to_owned(),
+            issuer_id: form.text("doc_issuer").to_owned(),
+            field_id: form.text("doc_field").to_owned(),
+            signer: form.text("doc_signer").to_owned(),
+            issued_on: form.text("doc_issued_on").to_owned(),
+            effective_on: form.text("doc_effective_on").to_owned(),
+            expires_on: form.text("doc_expires_on").to_owned(),
+            comment_until: form.text("doc_comment_until").to_owned(),
+            replaces: form.text("doc_replaces").to_owned(),
+            amends: form.text("doc_amends").to_owned(),
+        },
     }
 }
 
