@@ -142,6 +142,30 @@ async fn author_writes_editor_approves_reader_reads() {
     add_user(data.path(), "tacgia", "author");
     add_user(data.path(), "bientap", "editor");
     add_user(data.path(), "quantri", "admin");
+    // A register of one document with its file, moved in as a commune would.
+    let files = data.path().join("tep");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(
+        files.join("nghi-quyet.pdf"),
+        crate::documents::pdf(Some("Nghi quyet ve xay dung nong thon moi")),
+    )
+    .unwrap();
+    let register = data.path().join("so-van-ban.csv");
+    std::fs::write(
+        &register,
+        "Số ký hiệu,Loại văn bản,Cơ quan ban hành,Người ký,Lĩnh vực,Ngày ban hành,Ngày hiệu lực,Trích yếu,Tệp\n\
+         12/NQ-ĐU,Nghị quyết,Đảng ủy xã,Lù Văn Sáng,Nông nghiệp,05/03/2025,15/03/2025,\
+         Về xây dựng nông thôn mới giai đoạn 2025–2030,nghi-quyet.pdf\n",
+    )
+    .unwrap();
+    let imported = bantin(data.path())
+        .arg("import-documents")
+        .arg(&register)
+        .arg("--files")
+        .arg(&files)
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{imported:?}");
 
     let mut server = bantin(data.path())
         .args([
@@ -309,6 +333,25 @@ async fn author_writes_editor_approves_reader_reads() {
         c.current_url().await.unwrap().path(),
         "/gioi-thieu/di-tich-lich-su"
     );
+    // The register's document is in the library, with its file.
+    c.goto(&format!("{base}/van-ban?loai=nghi-quyet&nam=2025"))
+        .await
+        .unwrap();
+    page.click(Locator::XPath(
+        "//a[contains(text(), 'Về xây dựng nông thôn mới')]",
+    ))
+    .await;
+    assert_eq!(
+        page.text(Locator::Css("h1")).await,
+        "Nghị quyết số 12/NQ-ĐU"
+    );
+    assert!(
+        page.text(Locator::Css("main"))
+            .await
+            .contains("Về xây dựng nông thôn mới giai đoạn 2025–2030")
+    );
+    page.text(Locator::XPath("//a[text()='nghi-quyet.pdf']"))
+        .await;
     // axe-core finds no violation on the public pages, phone-sized and
     // full-sized.
     let pages = [
@@ -321,6 +364,9 @@ async fn author_writes_editor_approves_reader_reads() {
         "/so-do".to_owned(),
         "/tim-kiem?q=l%C3%A0m+%C4%91%C6%B0%E1%BB%9Dng".to_owned(),
         "/dang-nhap".to_owned(),
+        "/van-ban".to_owned(),
+        "/van-ban?loai=nghi-quyet&nam=2025".to_owned(),
+        "/van-ban/12-nq-du-ve-xay-dung-nong-thon-moi-giai-doan-2025-2030".to_owned(),
     ];
     match axe_source() {
         Some(axe) => {

@@ -378,6 +378,7 @@ both_databases! {
         }
         // Served with their type and their Vietnamese name.
         let page = app.get(&format!("/van-ban/{}", slug_of(&app, id).await)).await;
+        assert_eq!(page.body.matches("bản quét").count(), 1, "readers see which file is a scan");
         let href = html::attr_of(&page.body, "a", ("href", &format!("/van-ban/tep/{}.docx", app.scalar("SELECT name FROM document_files WHERE ext = 'docx'").await)), "href").unwrap();
         let got = app.request(download(&href, &phone(1))).await;
         assert_eq!(got.good().header("content-type"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
