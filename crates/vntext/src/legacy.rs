@@ -258,36 +258,76 @@ fn is_unicode_vietnamese(c: char) -> bool {
     )
 }
 
+/// The words of a line that can be judged: tokens holding non-ASCII
+/// characters. Tokens, not words: TCVN3 puts letters on bytes Latin-1 calls
+/// punctuation (soft hyphen for ư, × for ì, § for Đ…).
+fn judged(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_digit())
+        .filter(|t| !t.is_ascii())
+}
+
+/// A line that may be legacy text: not ASCII, and without any letter only
+/// Unicode Vietnamese has.
+fn may_be_legacy(line: &str) -> bool {
+    !line.is_ascii() && !line.chars().any(is_unicode_vietnamese)
+}
+
+/// Of a line's judged tokens: (as they are, decoded) how many are
+/// Vietnamese syllables.
+fn syllables(line: &str, encoding: LegacyEncoding) -> (usize, usize) {
+    judged(line).fold((0, 0), |(as_is, decoded), t| {
+        (
+            as_is + usize::from(is_syllable(t)),
+            decoded + usize::from(is_syllable(&decode_legacy(t, encoding))),
+        )
+    })
+}
+
 /// Detects TCVN3 or VNI text read as Latin-1 and converts it. `None` when
-/// the text is not recognisably one of them (including when it is already
-/// Unicode Vietnamese).
+/// no part of the text is recognisably one of them.
 ///
-/// The words holding non-ASCII characters are judged twice: as they are,
-/// and decoded. An encoding wins when its decoding makes at least 80% of
-/// them Vietnamese syllables and more of them than the text as it is (so
-/// genuine `Sín Chéng`, which TCVN3 would read as `Sớn Chộng`, stays).
+/// Judged line by line, since a captured page may hold an article typed
+/// in TCVN3 inside a site whose menu ("Tin tức", "Đăng nhập") is already
+/// Unicode: lines with letters only Unicode has are kept as they are. The
+/// others choose the encoding together: it wins when its decoding makes at
+/// least 80% of their non-ASCII words Vietnamese syllables, and more of them
+/// than the text as it is. Each line is then converted only when that makes
+/// more of its own words Vietnamese (so genuine `Sín Chéng`, which TCVN3
+/// would read as `Sớn Chộng`, stays).
 pub fn repair_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
-    if text.is_ascii() || text.chars().any(is_unicode_vietnamese) {
+    if text.is_ascii() {
         return None;
     }
-    // Tokens, not words: TCVN3 puts letters on bytes Latin-1 calls
-    // punctuation (soft hyphen for ư, × for ì, § for Đ…).
-    let tokens: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_digit())
-        .filter(|t| !t.is_ascii())
-        .collect();
-    let as_is = tokens.iter().filter(|t| is_syllable(t)).count();
+    let candidates: Vec<&str> = text.lines().filter(|l| may_be_legacy(l)).collect();
+    let total = candidates.iter().map(|l| judged(l).count()).sum::<usize>();
+    if total == 0 {
+        return None;
+    }
     let mut best: Option<(LegacyEncoding, usize)> = None;
     for encoding in [LegacyEncoding::Tcvn3, LegacyEncoding::Vni] {
-        let good = tokens
+        let (as_is, good) = candidates
             .iter()
-            .filter(|t| is_syllable(&decode_legacy(t, encoding)))
-            .count();
-        if good * 10 >= tokens.len() * 8 && good > as_is && best.is_none_or(|(_, g)| good > g) {
+            .map(|l| syllables(l, encoding))
+            .fold((0, 0), |(a, g), (x, y)| (a + x, g + y));
+        if good * 10 >= total * 8 && good > as_is && best.is_none_or(|(_, g)| good > g) {
             best = Some((encoding, good));
         }
     }
-    best.map(|(encoding, _)| (decode_legacy(text, encoding), encoding))
+    let (encoding, _) = best?;
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut changed = false;
+    for piece in text.split_inclusive('\n') {
+        let line = piece.trim_end_matches(['\n', '\r']);
+        let (as_is, good) = syllables(line, encoding);
+        if may_be_legacy(line) && good > as_is {
+            out.push_str(&decode_legacy(line, encoding));
+            out.push_str(&piece[line.len()..]);
+            changed = true;
+        } else {
+            out.push_str(piece);
+        }
+    }
+    changed.then_some((out, encoding))
 }
 
 #[cfg(test)]
@@ -333,6 +373,20 @@ mod tests {
     }
 
     #[test]
+    fn legacy_lines_among_unicode_ones_are_converted() {
+        let page = "Tin tức\nTh«ng b¸o vÒ viÖc hoµ gi¶i\nUBND x· tæ chøc hoµ gi¶i t¹i tr\u{AD}êng häc.\n\
+                    Đăng nhập\r\nSín Chéng\nThống kê truy cập\n";
+        let (fixed, encoding) = repair_legacy(page).unwrap();
+        assert_eq!(encoding, LegacyEncoding::Tcvn3);
+        assert_eq!(
+            fixed,
+            "Tin tức\nThông báo về việc hoà giải\nUBND xã tổ chức hoà giải tại trường học.\n\
+             Đăng nhập\r\nSín Chéng\nThống kê truy cập\n",
+            "the Unicode lines and the genuine Latin-1 name stay as they are"
+        );
+    }
+
+    #[test]
     fn real_unicode_and_other_languages_are_left_alone() {
         for s in [
             "Xin chào Việt Nam",
@@ -340,6 +394,7 @@ mod tests {
             "Le café est très bon à Paris, où il fait beau.",
             "Grüße aus München",
             "Sín Chéng",
+            "Xin chào Việt Nam\nTôi yêu bé\nLe café est très bon",
         ] {
             assert_eq!(repair_legacy(s), None, "{s}");
         }

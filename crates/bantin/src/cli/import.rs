@@ -43,6 +43,18 @@ pub async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<Exi
                         encoding.name()
                     ));
                 }
+                if let Some(at) = done.shown_at {
+                    notes.push(format!(
+                        "ngày đăng theo trang: {}",
+                        crate::localtime::format_datetime(at)
+                    ));
+                }
+                if done.suspicious_title {
+                    notes.push(
+                        "cảnh báo: tiêu đề phần lớn không phải tiếng Việt, có thể sai bảng mã"
+                            .into(),
+                    );
+                }
                 if !done.created {
                     notes.push(format!("đã có, không nhập lại {}", file.display()));
                 }

@@ -7,13 +7,18 @@
 //! entries, the log-in link, the visitor-statistics widget — which is
 //! recognised and dropped, as is chrome before the title.
 //!
-//! Text typed in the legacy TCVN3 or VNI encodings is recognised and
-//! converted first; then everything is cleaned as all stored text is
-//! (`content::text::clean`).
+//! The date and time the page shows ("Ngày đăng: 15/11/2026 09:30",
+//! "Thứ Hai, 15/11/2026", "Cập nhật lúc 09:30 ngày 15/11/2026"), on a line
+//! of its own near the title, is the article's publication time.
+//!
+//! Text typed in the legacy TCVN3 or VNI encodings is recognised, line by
+//! line, and converted first; then everything is cleaned as all stored text
+//! is (`content::text::clean`). A title that is still mostly not Vietnamese
+//! after that is reported as suspicious.
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
@@ -31,6 +36,8 @@ pub struct CapturedPage {
     pub byline: Option<String>,
     /// The legacy encoding the text was converted from, if any.
     pub legacy: Option<vntext::LegacyEncoding>,
+    /// The publication time the page shows, in Vietnam.
+    pub shown_at: Option<NaiveDateTime>,
 }
 
 /// Why a file cannot be imported. The messages are shown to the operator.
@@ -118,8 +125,13 @@ pub fn parse(text: &str, style: Option<vntext::ToneStyle>) -> Result<CapturedPag
     while lines.last().is_some_and(|l| is_chrome(l)) {
         lines.pop();
     }
-    let leading_chrome = lines.iter().take_while(|l| is_chrome(l)).count();
-    let mut lines = lines.split_off(leading_chrome).into_iter();
+    let leading = lines
+        .iter()
+        .take_while(|l| is_chrome(l) || date_line(l).is_some())
+        .count();
+    let rest = lines.split_off(leading);
+    let before = lines;
+    let mut lines = rest.into_iter();
 
     let title = lines.next().ok_or(Rejection::Empty)?.to_owned();
     let title_chars = title.chars().count();
@@ -127,6 +139,18 @@ pub fn parse(text: &str, style: Option<vntext::ToneStyle>) -> Result<CapturedPag
         return Err(Rejection::TitleTooLong(title_chars));
     }
     let mut paragraphs: Vec<String> = lines.map(str::to_owned).collect();
+    // The date line: among the chrome before the title, or just after the
+    // title, or at the very end (after the byline).
+    let mut shown_at = before.iter().rev().find_map(|l| date_line(l));
+    let n = paragraphs.len();
+    let near: Vec<usize> = (0..n.min(2)).chain(n.saturating_sub(2).max(2)..n).collect();
+    if let Some(i) = near
+        .into_iter()
+        .find(|&i| date_line(&paragraphs[i]).is_some())
+    {
+        let found = date_line(&paragraphs.remove(i));
+        shown_at = shown_at.or(found);
+    }
 
     let byline = match paragraphs.last() {
         Some(last) if paragraphs.len() >= 2 && looks_like_byline(last) => paragraphs.pop(),
@@ -140,7 +164,93 @@ pub fn parse(text: &str, style: Option<vntext::ToneStyle>) -> Result<CapturedPag
         paragraphs,
         byline,
         legacy,
+        shown_at,
     })
+}
+
+/// Words a line that only dates a page may hold besides the date and time
+/// (folded): "Ngày đăng", "Cập nhật lúc", "Thứ Hai", "Chủ nhật", "giờ"…
+const DATE_WORDS: &[&str] = &[
+    "ngay", "dang", "tai", "cap", "nhat", "luc", "xuat", "ban", "thoi", "gian", "thu", "hai", "ba",
+    "tu", "nam", "sau", "bay", "chu", "gio", "phut", "sang", "chieu", "toi", "am", "pm", "gmt+7",
+    "utc+7",
+];
+
+/// The date and time (in Vietnam) of a line that holds nothing else:
+/// `Ngày đăng: 15/11/2026 09:30`, `Thứ Hai, 15/11/2026`, `Cập nhật lúc
+/// 09:30 ngày 15/11/2026`, `15-11-2026 9h30`. A sentence that mentions a
+/// date is not such a line.
+pub fn date_line(line: &str) -> Option<NaiveDateTime> {
+    if line.chars().count() > 80 {
+        return None;
+    }
+    let folded = vntext::fold(line);
+    let mut date = None;
+    let mut time = None;
+    let mut previous = "";
+    let separators = |c: char| c.is_whitespace() || matches!(c, ',' | '|' | '(' | ')' | '–' | '—');
+    for token in folded.split(separators) {
+        let token = token.trim_matches(|c: char| matches!(c, ':' | '.' | '-'));
+        if token.is_empty() {
+            continue;
+        }
+        let weekday = previous == "thu" && matches!(token, "2" | "3" | "4" | "5" | "6" | "7");
+        previous = token;
+        if weekday {
+            continue;
+        }
+        if let Some(d) = parse_date(token) {
+            if date.replace(d).is_some() {
+                return None;
+            }
+        } else if let Some(t) = parse_time(token) {
+            if time.replace(t).is_some() {
+                return None;
+            }
+        } else if !DATE_WORDS.contains(&token) {
+            return None;
+        }
+    }
+    Some(date?.and_time(time.unwrap_or(NaiveTime::MIN)))
+}
+
+/// `15/11/2026`, `15-11-2026`, `15.11.2026`.
+fn parse_date(token: &str) -> Option<NaiveDate> {
+    let mut parts = token.split(['/', '-', '.']);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || d.len() > 2 || m.len() > 2 || y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `09:30`, `9:30:15`, `9h30`, `9h`.
+fn parse_time(token: &str) -> Option<NaiveTime> {
+    let (h, rest) = token.split_once([':', 'h'])?;
+    let mut rest = rest.split(':');
+    let m = rest.next().filter(|m| !m.is_empty()).unwrap_or("0");
+    let s = rest.next().unwrap_or("0");
+    if rest.next().is_some() || h.is_empty() || h.len() > 2 || m.len() > 2 || s.len() > 2 {
+        return None;
+    }
+    let digits = |v: &str| v.chars().all(|c| c.is_ascii_digit());
+    if !(digits(h) && digits(m) && digits(s)) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, s.parse().ok()?)
+}
+
+/// Whether a title still looks like something other than Vietnamese: fewer
+/// than half of its words (abbreviations such as `UBND` aside) are
+/// Vietnamese syllables — a legacy encoding not recognised, or a wrong one.
+pub fn suspicious_title(title: &str) -> bool {
+    let words: Vec<&str> = title
+        .split(|c: char| !vntext::is_word_char(c))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| !w.chars().all(|c| !c.is_lowercase()))
+        .collect();
+    let good = words.iter().filter(|w| vntext::is_syllable(w)).count();
+    !words.is_empty() && good * 2 < words.len()
 }
 
 fn looks_like_byline(line: &str) -> bool {
@@ -150,6 +260,16 @@ fn looks_like_byline(line: &str) -> bool {
 }
 
 impl CapturedPage {
+    /// The publication time the page shows, when it shows one that has
+    /// come; otherwise `now`.
+    pub fn published_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.shown_at
+            .and_then(|t| crate::localtime::vietnam().from_local_datetime(&t).single())
+            .map(|t| t.with_timezone(&Utc))
+            .filter(|t| *t <= now)
+            .unwrap_or(now)
+    }
+
     /// The opening of the first paragraph, cut on a word boundary.
     pub fn summary(&self) -> String {
         let first = &self.paragraphs[0];
@@ -195,6 +315,10 @@ pub struct Imported {
     pub created: bool,
     /// The legacy encoding the text was converted from, if any.
     pub legacy: Option<vntext::LegacyEncoding>,
+    /// The publication time taken from the page, if it showed one.
+    pub shown_at: Option<DateTime<Utc>>,
+    /// The title is mostly not Vietnamese words (see [`suspicious_title`]).
+    pub suspicious_title: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -236,10 +360,13 @@ pub async fn store(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Imported> {
     let hash = page.content_hash();
+    let published_at = page.published_at(now);
     let imported = |slug: &str, created| Imported {
         path: public_path(slug),
         created,
         legacy: page.legacy,
+        shown_at: (published_at != now).then_some(published_at),
+        suspicious_title: suspicious_title(&page.title),
     };
     // No look-up first: the insert itself refuses a known source hash
     // (a unique key), which saves a query per new article.
@@ -255,7 +382,7 @@ pub async fn store(
         body: &body,
         byline: page.byline.as_deref().unwrap_or(""),
         status: Status::Published,
-        published_at: Some(now),
+        published_at: Some(published_at),
         source_hash: Some(&hash),
         ..NewArticle::default()
     };
@@ -362,6 +489,111 @@ mod tests {
     }
 
     #[test]
+    fn the_date_the_page_shows_is_taken_and_its_line_dropped() {
+        let at = |d: u32, h: u32, m: u32| {
+            NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        for (line, expected) in [
+            ("Ngày đăng: 15/11/2026 09:30", at(15, 9, 30)),
+            ("Thứ Hai, 15/11/2026", at(15, 0, 0)),
+            ("Thứ 2, 16/11/2026 - 14:05", at(16, 14, 5)),
+            ("Cập nhật lúc 09:30 ngày 15/11/2026", at(15, 9, 30)),
+            ("15-11-2026 9h30", at(15, 9, 30)),
+            ("Chủ nhật, 15/11/2026, 07:45 (GMT+7)", at(15, 7, 45)),
+        ] {
+            assert_eq!(date_line(line), Some(expected), "{line}");
+        }
+        for line in [
+            "Thời gian: từ 7 giờ 30 đến 11 giờ 00, ngày 10/12/2026.",
+            "Ngày 15/11/2026 xã tổ chức hội nghị",
+            "Ngày đăng: 31/02/2026",
+            "15/11/2026 và 16/11/2026",
+            "Số 12/2026",
+        ] {
+            assert_eq!(date_line(line), None, "{line}");
+        }
+        let page = parse(
+            "Trang chủ\nThứ Hai, 15/11/2026\nTiêu đề bài\nNgày đăng: 14/11/2026 09:30\n\
+             Một đoạn văn dài hơn.\nĐoạn thứ hai.\nLồ Sinh.\nTin tức\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(page.title, "Tiêu đề bài");
+        assert_eq!(
+            page.paragraphs,
+            vec!["Một đoạn văn dài hơn.", "Đoạn thứ hai."]
+        );
+        assert_eq!(page.byline.as_deref(), Some("Lồ Sinh."));
+        assert_eq!(
+            page.shown_at,
+            Some(at(15, 0, 0)),
+            "the line before the title first"
+        );
+        let page = parse(
+            "Tiêu đề\nĐoạn một.\nĐoạn hai.\nLồ Sinh.\nCập nhật lúc 09:30 ngày 15/11/2026\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(page.paragraphs, vec!["Đoạn một.", "Đoạn hai."]);
+        assert_eq!(
+            page.byline.as_deref(),
+            Some("Lồ Sinh."),
+            "the date after the byline"
+        );
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            page.published_at(now),
+            Utc.with_ymd_and_hms(2026, 11, 15, 2, 30, 0).unwrap(),
+            "09:30 in Vietnam"
+        );
+        let early = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            page.published_at(early),
+            early,
+            "a date still to come is not taken"
+        );
+    }
+
+    #[test]
+    fn a_tcvn3_article_inside_unicode_chrome_is_converted() {
+        let page = parse(
+            "Tin tức\nTh«ng b¸o vÒ viÖc hoµ gi¶i\n\nUBND x· tæ chøc hoµ gi¶i t¹i tr\u{AD}êng häc.\n\
+             \nV¨n phßng.\n\nTin tức\nĐăng nhập\nThống kê truy cập\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(page.legacy, Some(vntext::LegacyEncoding::Tcvn3));
+        assert_eq!(page.title, "Thông báo về việc hoà giải");
+        assert_eq!(
+            page.paragraphs,
+            vec!["UBND xã tổ chức hoà giải tại trường học."]
+        );
+        assert_eq!(vntext::slugify(&page.title), "thong-bao-ve-viec-hoa-giai");
+        assert!(!suspicious_title(&page.title));
+    }
+
+    #[test]
+    fn titles_that_are_not_vietnamese_are_suspicious() {
+        for t in [
+            "Oun c«ng t¸c huyÖn",
+            "Lorem ipsum dolor sit amet",
+            "Xyzzy qwrt",
+        ] {
+            assert!(suspicious_title(t), "{t}");
+        }
+        for t in [
+            "UBND xã Sín Chéng họp trực tuyến với VNeID",
+            "THÔNG BÁO",
+            "Thông báo số 12/TB-UBND",
+        ] {
+            assert!(!suspicious_title(t), "{t}");
+        }
+    }
+
+    #[test]
     fn summary_is_cut_on_a_word() {
         let long = "Đảng bộ xã ".repeat(60);
         let page = CapturedPage {
@@ -369,6 +601,7 @@ mod tests {
             paragraphs: vec![long],
             byline: None,
             legacy: None,
+            shown_at: None,
         };
         let s = page.summary();
         let cut = s.strip_suffix('…').expect("ends with an ellipsis");

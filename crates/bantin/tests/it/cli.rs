@@ -24,6 +24,42 @@ both_databases! {
         assert_eq!(app.count_articles().await, 2);
     }
 
+    async fn a_captured_page_keeps_its_date_and_its_tcvn3_article_is_converted(app) {
+        let url = app.database_url.clone();
+        let dir = tempfile::tempdir().unwrap();
+        // The article typed in TCVN3 (read as Latin-1), the site around it
+        // already Unicode, and the date the page showed.
+        let mixed = dir.path().join("hoa-giai.txt");
+        std::fs::write(&mixed, "Trang chủ\nTin tức\nTh«ng b¸o vÒ viÖc hoµ gi¶i ë th«n\n\
+            Thứ Hai, 16/02/2026\n\nUBND x· tæ chøc hoµ gi¶i t¹i tr\u{AD}êng häc.\n\n\
+            Bµ con th«n Nµn SÝn ®Õn ®«ng ®ñ.\n\nV¨n phßng.\n\nĐăng nhập\nThống kê truy cập\n").unwrap();
+        let dated = dir.path().join("dated.txt");
+        std::fs::write(&dated, "Xã tổ chức ngày hội đại đoàn kết\nNgày đăng: 15/01/2026 09:30\n\
+            Sáng nay, bà con các thôn về dự ngày hội.\nCác thôn đã tham gia văn nghệ.\n").unwrap();
+        let foreign = dir.path().join("foreign.txt");
+        std::fs::write(&foreign, "Lorem ipsum dolor sit amet\nConsectetur adipiscing elit.\n").unwrap();
+        let (out, stdout, stderr) = run(bantin()
+            .args(["--database-url", &url, "import-text"])
+            .args([&mixed, &dated, &foreign]));
+        assert!(out.status.success(), "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines[0], "/tin-tuc/thong-bao-ve-viec-hoa-giai-o-thon (đã chuyển từ bảng mã TCVN3 sang Unicode; ngày đăng theo trang: 16/02/2026 00:00)");
+        assert_eq!(lines[1], "/tin-tuc/xa-to-chuc-ngay-hoi-dai-doan-ket (ngày đăng theo trang: 15/01/2026 09:30)");
+        assert!(lines[2].starts_with("/tin-tuc/lorem-ipsum-dolor-sit-amet (cảnh báo: tiêu đề"), "{stdout}");
+        let body = app.scalar("SELECT body FROM articles WHERE slug = 'thong-bao-ve-viec-hoa-giai-o-thon'").await;
+        assert_eq!(body, "<p>UBND xã tổ chức hoà giải tại trường học.</p>\n<p>Bà con thôn Nàn Sín đến đông đủ.</p>\n");
+        assert_eq!(app.scalar("SELECT byline FROM articles WHERE slug = 'thong-bao-ve-viec-hoa-giai-o-thon'").await, "Văn phòng.");
+        // Dated as the page was, not at the import.
+        let page = app.get("/tin-tuc/xa-to-chuc-ngay-hoi-dai-doan-ket").await;
+        assert!(page.good().body.contains("15/01/2026 09:30"), "{}", page.body);
+        assert!(!page.body.contains("Ngày đăng:"), "the date line is not kept in the body");
+        // Running it again adds nothing.
+        let (out, stdout, _) = run(bantin().args(["--database-url", &url, "import-text"]).args([&mixed, &dated]));
+        assert!(out.status.success());
+        assert_eq!(stdout.matches("đã có").count(), 2, "{stdout}");
+        assert_eq!(app.count_articles().await, 3);
+    }
+
     async fn a_bad_file_fails_named_and_the_good_ones_still_import(app) {
         let url = app.database_url.clone();
         let dir = tempfile::tempdir().unwrap();

@@ -15,6 +15,7 @@ fn generated(n: usize) -> CapturedPage {
         )],
         byline: Some("Ban biên tập".into()),
         legacy: None,
+        shown_at: None,
     }
 }
 
