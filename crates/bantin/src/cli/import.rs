@@ -32,9 +32,15 @@ pub async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<Exi
     };
     let category = category::find_by_slug(&db, site.id, category::DEFAULT_SLUG).await?;
     let mut failed = 0;
-    for file in &args.files {
-        let category_id = category.as_ref().map(|c| c.id);
-        match import::import_file(&db, &site, category_id, file, SystemClock.now()).await {
+    let category_id = category.as_ref().map(|c| c.id);
+    let now = SystemClock.now();
+    import::import_files(
+        &db,
+        &site,
+        category_id,
+        &args.files,
+        now,
+        |file, outcome| match outcome {
             Ok(done) => {
                 let mut notes = Vec::new();
                 if let Some(encoding) = done.legacy {
@@ -68,8 +74,9 @@ pub async fn import_text(config: Config, args: ImportArgs) -> anyhow::Result<Exi
                 eprintln!("lỗi: {e}");
                 failed += 1;
             }
-        }
-    }
+        },
+    )
+    .await;
     db.close().await;
     Ok(if failed == 0 {
         ExitCode::SUCCESS

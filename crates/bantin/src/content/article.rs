@@ -365,12 +365,12 @@ pub async fn insert(
 
 /// The slug of the article imported from a source with this hash.
 pub async fn find_by_source_hash(
-    db: &Db,
+    tx: &mut Tx,
     site_id: i64,
     hash: &str,
 ) -> sqlx::Result<Option<String>> {
     const SQL: &str = "SELECT slug FROM articles WHERE site_id = $1 AND source_hash = $2";
-    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(hash).fetch_optional(pool).await)
+    with_tx!(tx, conn => sqlx::query_scalar(SQL).bind(site_id).bind(hash).fetch_optional(&mut *conn).await)
 }
 
 /// An article as the editor shows it.

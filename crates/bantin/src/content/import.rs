@@ -25,7 +25,7 @@ use crate::audit;
 use crate::content::article::{self, NewArticle, Status};
 use crate::content::html::paragraphs_to_html;
 use crate::content::text;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::site::Site;
 
 /// A captured page, parsed and normalised.
@@ -351,9 +351,103 @@ pub async fn import_file(
         })
 }
 
+/// Files stored together in one transaction by [`import_files`]: one
+/// commit, and one full-text segment, for many articles.
+pub const BATCH: usize = 250;
+
+/// Imports files in order, reporting each one's outcome to `report` in
+/// that order. Files are stored [`BATCH`] at a time in one transaction,
+/// while the next batch is read and parsed on another thread; should a
+/// batch fail, its files are stored one by one, so the failing file is
+/// named and stores nothing while the others are kept.
+pub async fn import_files(
+    db: &Db,
+    site: &Site,
+    category_id: Option<i64>,
+    paths: &[PathBuf],
+    now: DateTime<Utc>,
+    mut report: impl FnMut(&Path, Result<Imported, ImportError>),
+) {
+    let style = site.tone_style();
+    let parse = |chunk: &[PathBuf]| {
+        let chunk = chunk.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let parsed: Vec<Result<CapturedPage, Rejection>> =
+                chunk.iter().map(|p| read_file(p, style)).collect();
+            (chunk, parsed)
+        })
+    };
+    let mut chunks = paths.chunks(BATCH);
+    let mut next = chunks.next().map(parse);
+    while let Some(parsing) = next.take() {
+        let (chunk, parsed) = match parsing.await {
+            Ok(done) => done,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        next = chunks.next().map(parse);
+        let pages: Vec<&CapturedPage> = parsed.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let mut stored = match store_batch(db, site.id, category_id, &pages, now).await {
+            Ok(done) => done.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(_) => {
+                let mut one_by_one = Vec::with_capacity(pages.len());
+                for page in &pages {
+                    one_by_one.push(store(db, site.id, category_id, page, now).await);
+                }
+                one_by_one
+            }
+        }
+        .into_iter();
+        for (path, page) in chunk.iter().zip(parsed) {
+            let outcome = match page {
+                Err(reason) => Err(ImportError::Rejected {
+                    file: path.clone(),
+                    reason,
+                }),
+                Ok(_) => stored
+                    .next()
+                    .expect("one outcome per stored page")
+                    .map_err(|source| ImportError::Database {
+                        file: path.clone(),
+                        source,
+                    }),
+            };
+            report(path, outcome);
+        }
+    }
+}
+
 /// Stores a parsed page, unless the same content is already there.
 pub async fn store(
     db: &Db,
+    site_id: i64,
+    category_id: Option<i64>,
+    page: &CapturedPage,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Imported> {
+    let mut done = store_batch(db, site_id, category_id, &[page], now).await?;
+    Ok(done.pop().expect("one page, one outcome"))
+}
+
+/// Stores parsed pages in one transaction, each unless the same content is
+/// already there: all of them, or (on an error) none.
+pub async fn store_batch(
+    db: &Db,
+    site_id: i64,
+    category_id: Option<i64>,
+    pages: &[&CapturedPage],
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<Imported>> {
+    let mut tx = db.begin().await?;
+    let mut done = Vec::with_capacity(pages.len());
+    for page in pages {
+        done.push(store_in(&mut tx, site_id, category_id, page, now).await?);
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+async fn store_in(
+    tx: &mut Tx,
     site_id: i64,
     category_id: Option<i64>,
     page: &CapturedPage,
@@ -386,8 +480,7 @@ pub async fn store(
         source_hash: Some(&hash),
         ..NewArticle::default()
     };
-    let mut tx = db.begin().await?;
-    match article::insert(&mut tx, &new, &vntext::slugify(&page.title), now).await? {
+    match article::insert(tx, &new, &vntext::slugify(&page.title), now).await? {
         Some((id, slug)) => {
             let entry = audit::Record {
                 site_id,
@@ -396,14 +489,12 @@ pub async fn store(
                 target: &format!("#{id}"),
                 detail: &page.title,
             };
-            audit::record(&mut tx, entry, now).await?;
-            tx.commit().await?;
+            audit::record(tx, entry, now).await?;
             Ok(imported(&slug, true))
         }
-        // Imported before (or concurrently by someone else).
+        // Imported before (earlier in this batch, or by someone else).
         None => {
-            drop(tx);
-            let slug = article::find_by_source_hash(db, site_id, &hash).await?;
+            let slug = article::find_by_source_hash(tx, site_id, &hash).await?;
             Ok(imported(&slug.unwrap_or_default(), false))
         }
     }

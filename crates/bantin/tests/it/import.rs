@@ -79,6 +79,46 @@ both_databases! {
         assert_eq!(app.count_articles().await, 0);
     }
 
+    async fn many_files_are_stored_in_batches_and_reported_in_order(app) {
+        let dir = tempfile::tempdir().unwrap();
+        let n = import::BATCH + 10;
+        let mut paths = Vec::new();
+        for i in 0..n {
+            let path = dir.path().join(format!("{i:04}.txt"));
+            let text = match i {
+                // The same content twice, in one batch and across batches.
+                7 | 8 | 255 => "Bản tin lặp lại\n\nNội dung giống nhau.\n".to_owned(),
+                // Rejected in the first and in the second batch.
+                3 | 252 => "Chỉ có tiêu đề\n".to_owned(),
+                _ => format!("Bản tin số {i}\n\nNội dung của bản tin số {i}.\n"),
+            };
+            std::fs::write(&path, text).unwrap();
+            paths.push(path);
+        }
+        let site = app.site();
+        let mut seen = Vec::new();
+        import::import_files(&app.db, &site, None, &paths, app.clock_now(), |path, outcome| {
+            seen.push((path.to_owned(), outcome));
+        })
+        .await;
+        assert_eq!(seen.len(), n);
+        for (i, (path, outcome)) in seen.iter().enumerate() {
+            assert_eq!(path, &paths[i], "reported in order");
+            match (i, outcome) {
+                (3 | 252, Err(ImportError::Rejected { reason: Rejection::NoBody, .. })) => {}
+                (7, Ok(done)) => assert!(done.created && done.path == "/tin-tuc/ban-tin-lap-lai"),
+                (8 | 255, Ok(done)) => assert!(!done.created && done.path == "/tin-tuc/ban-tin-lap-lai", "{i}: {done:?}"),
+                (_, Ok(done)) => assert!(done.created && done.path == format!("/tin-tuc/ban-tin-so-{i}"), "{i}: {done:?}"),
+                (_, Err(e)) => panic!("{i}: {e}"),
+            }
+        }
+        assert_eq!(app.count_articles().await, n as i64 - 4);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'article_import'").await, n as i64 - 4);
+        // Found by search, as one at a time would be.
+        let found = app.get("/tim-kiem?q=ban+tin+so+259").await;
+        assert!(found.good().body.contains("/tin-tuc/ban-tin-so-259"));
+    }
+
     async fn legacy_tcvn3_text_is_converted(app) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("thong-bao-cu.txt");
