@@ -76,6 +76,7 @@ struct Inner {
     in_flight: tokio::sync::Semaphore,
     public_reads: crate::content::cache::PublicReads,
     article_pages: super::public::page_cache::PageCache,
+    home_pages: super::public::page_cache::HomeCache,
     media_owners: crate::content::media::Owners,
     thumbs: crate::content::media::Thumbs,
     upload_quota: crate::quota::Quota<i64>,
@@ -111,6 +112,7 @@ impl AppState {
             in_flight: tokio::sync::Semaphore::new(settings.max_in_flight),
             public_reads: Default::default(),
             article_pages: Default::default(),
+            home_pages: Default::default(),
             media_owners: Default::default(),
             thumbs: Default::default(),
             upload_quota: crate::content::media::upload_quota(),
@@ -149,6 +151,11 @@ impl AppState {
     /// Rendered article pages, kept as long as `public_reads`.
     pub fn article_pages(&self) -> &super::public::page_cache::PageCache {
         &self.0.article_pages
+    }
+
+    /// Rendered home pages, kept as long as `public_reads`.
+    pub fn home_pages(&self) -> &super::public::page_cache::HomeCache {
+        &self.0.home_pages
     }
 
     /// Featured images' thumbnails for lists.

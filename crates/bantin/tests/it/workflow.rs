@@ -195,9 +195,11 @@ both_databases! {
         let e = app.login("bientap").await;
         let id = write(&app, &e, "Tin đầu tiên", "xuat-ban").await;
         let path = "/tin-tuc/tin-dau-tien";
-        // Read twice: the second answer comes from the kept page.
+        // Read twice: the second answer comes from the kept page (the
+        // article's and the home page's).
         for _ in 0..2 {
             assert!(app.get(path).await.body.contains("<h1>Tin đầu tiên</h1>"));
+            assert!(app.get("/").await.body.contains(">Tin đầu tiên</a>"));
         }
         // A save through the site shows on the very next read.
         let v = version_of(&app, &e, id).await;
@@ -213,10 +215,12 @@ both_databases! {
             .execute(pool).await.map(|_| ()).unwrap());
         tokio::time::sleep(bantin::content::cache::TTL + std::time::Duration::from_millis(50)).await;
         assert!(app.get(path).await.body.contains("<h1>Tin từ nơi khác</h1>"));
-        // Unpublishing takes the page down at once.
+        assert!(app.get("/").await.body.contains(">Tin từ nơi khác</a>"));
+        // Unpublishing takes the page down at once, and off the home page.
         let r = act(&app, &e, id, "go-bai", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND);
+        assert!(!app.get("/").await.body.contains("Tin từ nơi khác"));
     }
 
     async fn bodies_are_sanitised(app) {

@@ -360,16 +360,31 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(i64, Vec<Listed>)> {
+    list_counted(db, site_id, filter, now, limit, offset, true).await
+}
+
+/// [`list`], counting the documents only when asked (-1 otherwise).
+async fn list_counted(
+    db: &Db,
+    site_id: i64,
+    filter: &Filter,
+    now: DateTime<Utc>,
+    limit: i64,
+    offset: i64,
+    counted: bool,
+) -> sqlx::Result<(i64, Vec<Listed>)> {
     let (cond, args) = conditions(filter, 4);
     let from = "FROM documents d {join} articles a ON a.id = d.article_id \
          LEFT JOIN doc_terms ty ON ty.id = d.type_id";
-    let count = sql(
-        db,
-        &format!(
-            "SELECT COUNT(*) FROM documents d {{join}} articles a ON a.id = d.article_id \
-             WHERE d.site_id = $1 AND {PUBLIC}{USES_TODAY}{cond}"
-        ),
-    );
+    let count = counted.then(|| {
+        sql(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM documents d {{join}} articles a ON a.id = d.article_id \
+                 WHERE d.site_id = $1 AND {PUBLIC}{USES_TODAY}{cond}"
+            ),
+        )
+    });
     let n = args.len();
     let page = sql(
         db,
@@ -381,9 +396,12 @@ pub async fn list(
         ),
     );
     let today = today(now);
-    let total: i64 = with_db!(db, pool => bind_args!(
-        sqlx::query_scalar(sqlx::AssertSqlSafe(count.clone())).bind(site_id).bind(now).bind(today), &args)
-        .fetch_one(pool).await)?;
+    let total: i64 = match count {
+        Some(count) => with_db!(db, pool => bind_args!(
+            sqlx::query_scalar(sqlx::AssertSqlSafe(count.clone())).bind(site_id).bind(now).bind(today), &args)
+            .fetch_one(pool).await)?,
+        None => -1,
+    };
     let rows: Vec<Listed> = with_db!(db, pool => bind_args!(
         sqlx::query_as(sqlx::AssertSqlSafe(page.clone())).bind(site_id).bind(now).bind(today), &args)
         .bind(limit).bind(offset).fetch_all(pool).await)?;
@@ -570,9 +588,11 @@ pub async fn latest(
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<Listed>> {
-    Ok(list(db, site_id, &Filter::default(), now, limit, 0)
-        .await?
-        .1)
+    Ok(
+        list_counted(db, site_id, &Filter::default(), now, limit, 0, false)
+            .await?
+            .1,
+    )
 }
 
 /// The years documents were issued in, newest first (the year filter).

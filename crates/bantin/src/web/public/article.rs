@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use super::page_cache::{MARKERS, RenderedPage};
+use super::page_cache::RenderedPage;
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::localtime;
 use crate::site::Site;
@@ -231,28 +231,23 @@ pub async fn show(
         chrome: Some(super::chrome(&state, &site).await?),
     };
     // Rendered with markers for the numbers, kept, then filled in.
-    let [online, today, week, total] = MARKERS.map(str::to_owned);
-    let sidebar = Sidebar {
-        online,
-        today,
-        week,
-        total,
-        most_read: super::most_read_links(&widget.most_read),
-    };
+    let sidebar = super::marked_sidebar(&widget);
     let Html(html) = render_with(&site, view, Some(sidebar))?;
-    let page = RenderedPage::cut(&html, a.id, widget.snapshot).ok_or_else(|| {
+    let page = RenderedPage::cut(&html, Some(a.id), widget.snapshot).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("the article template lost its markers"))
     })?;
     let body = page.with_numbers(&widget.counts);
     state
         .article_pages()
         .put(key, Arc::new(page), now, generation);
-    Ok(viewed(body, a.id))
+    Ok(viewed(body, Some(a.id)))
 }
 
 /// An article page's response, marked so that the view counts for it.
-fn viewed(html: String, article_id: i64) -> Response {
+fn viewed(html: String, article_id: Option<i64>) -> Response {
     let mut response = Html(html).into_response();
-    response.extensions_mut().insert(ArticleViewed(article_id));
+    if let Some(id) = article_id {
+        response.extensions_mut().insert(ArticleViewed(id));
+    }
     response
 }

@@ -1,10 +1,13 @@
 //! `/`: the home page, with the latest news.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
 use super::ListItem;
+use super::page_cache::RenderedPage;
 use crate::content::import::public_path;
 use crate::localtime;
 use crate::site::Site;
@@ -68,28 +71,47 @@ async fn from_communes(state: &AppState, site: &Site) -> Result<Vec<FromCommune>
         .collect())
 }
 
+/// The home page: rendered with markers for the visitor numbers, kept as
+/// long as the reads it was made from (and "Đọc nhiều" from the same
+/// snapshot), the numbers filled in per reader.
 pub async fn show(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
     headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
+    let now = state.now();
+    let base = super::feeds::base_url(&state, &site, &headers);
+    let widget = super::widget(&state, &site).await?;
+    let key = (site.id, base);
+    if let Some(page) = state
+        .home_pages()
+        .get(&key, now)
+        .filter(|p| p.snapshot == widget.snapshot)
+    {
+        return Ok(Html(page.with_numbers(&widget.counts)));
+    }
+    let generation = crate::content::cache::generation();
     let list = state
         .public_reads()
-        .latest(state.db(), site.id, state.now(), HOME_ARTICLES as i64 + 1)
+        .latest(state.db(), site.id, now, HOME_ARTICLES as i64 + 1)
         .await?;
     let has_more = list.len() > HOME_ARTICLES;
     let list = list.iter().take(HOME_ARTICLES).cloned().collect();
-    let base = super::feeds::base_url(&state, &site, &headers);
     let page = HomePage {
         layout: Layout::new(&site, "", "")
             .nav(Nav::Home)
             .chrome(&super::chrome(&state, &site).await?, "/")
-            .dublin_core(&site.name, &site.name, None, &format!("{base}/"))
-            .sidebar(super::sidebar(&state, &site).await?),
+            .dublin_core(&site.name, &site.name, None, &format!("{}/", key.1))
+            .sidebar(super::marked_sidebar(&widget)),
         articles: super::items_with_thumbs(&state, &site, list).await?,
         has_more,
         from_communes: from_communes(&state, &site).await?,
         documents: super::documents::latest_for_home(&state, &site).await?,
     };
-    Ok(Html(page.render()?))
+    let html = page.render()?;
+    let page = RenderedPage::cut(&html, None, widget.snapshot)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the home template lost its markers")))?;
+    let body = page.with_numbers(&widget.counts);
+    state.home_pages().put(key, Arc::new(page), now, generation);
+    Ok(Html(body))
 }

@@ -100,6 +100,19 @@ pub async fn sidebar(state: &AppState, site: &Site) -> Result<Sidebar, AppError>
     })
 }
 
+/// The sidebar of a page that is kept: markers where the numbers go (see
+/// `page_cache`), "Đọc nhiều" from this snapshot.
+pub fn marked_sidebar(widget: &crate::stats::Widget) -> Sidebar {
+    let [online, today, week, total] = page_cache::MARKERS.map(str::to_owned);
+    Sidebar {
+        online,
+        today,
+        week,
+        total,
+        most_read: most_read_links(&widget.most_read),
+    }
+}
+
 /// The visitor numbers (this viewer counted) and the most read articles.
 pub async fn widget(state: &AppState, site: &Site) -> Result<crate::stats::Widget, AppError> {
     let viewer = current_visit();

@@ -1,6 +1,6 @@
-//! Rendered article pages, kept as long as the reads they were made from
-//! (see `content::cache`): a popular article is rendered once a second, not
-//! once per reader. The visitor numbers differ per reader (each reader is
+//! Rendered article pages and home pages, kept as long as the reads they
+//! were made from (see `content::cache`): a popular article, or the home
+//! page, is rendered once a second, not once per reader. The visitor numbers differ per reader (each reader is
 //! counted in the numbers they see), so the page is rendered with markers
 //! where the numbers go, kept in pieces, and the numbers are put in per
 //! request.
@@ -23,7 +23,8 @@ pub const MARKERS: [&str; 4] = [
 /// A page cut at the markers.
 pub struct RenderedPage {
     pieces: [Box<str>; 5],
-    pub article_id: i64,
+    /// The article it shows (none for a home page).
+    pub article_id: Option<i64>,
     /// The visitor-statistics snapshot its "Đọc nhiều" came from.
     pub snapshot: u64,
 }
@@ -31,7 +32,7 @@ pub struct RenderedPage {
 impl RenderedPage {
     /// Cuts `html` at the widget's markers (the last of each: the widget
     /// comes after the article); `None` if they are not there in order.
-    pub fn cut(html: &str, article_id: i64, snapshot: u64) -> Option<RenderedPage> {
+    pub fn cut(html: &str, article_id: Option<i64>, snapshot: u64) -> Option<RenderedPage> {
         let mut bounds = Vec::with_capacity(4);
         for marker in MARKERS {
             let at = html.rfind(marker)?;
@@ -72,6 +73,9 @@ impl RenderedPage {
 /// (site, slug, base URL) → page.
 pub type PageCache = Cache<(i64, String, String), Arc<RenderedPage>>;
 
+/// (site, base URL) → home page.
+pub type HomeCache = Cache<(i64, String), Arc<RenderedPage>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,7 +86,7 @@ mod tests {
             "<p>{}</p><ul><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ul>",
             MARKERS[0], MARKERS[0], MARKERS[1], MARKERS[2], MARKERS[3]
         );
-        let page = RenderedPage::cut(&html, 7, 1).unwrap();
+        let page = RenderedPage::cut(&html, Some(7), 1).unwrap();
         let counts = Counts {
             online: 3,
             today: 1204,
@@ -96,8 +100,8 @@ mod tests {
                 MARKERS[0]
             )
         );
-        assert!(RenderedPage::cut("<p>no markers</p>", 1, 1).is_none());
+        assert!(RenderedPage::cut("<p>no markers</p>", None, 1).is_none());
         let swapped = format!("{}{}{}{}", MARKERS[1], MARKERS[0], MARKERS[2], MARKERS[3]);
-        assert!(RenderedPage::cut(&swapped, 1, 1).is_none());
+        assert!(RenderedPage::cut(&swapped, None, 1).is_none());
     }
 }
