@@ -114,6 +114,8 @@ bench article "$base$article"
 bench home "$base/"
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+# Of the resident set, what is bantin's own (not the mapped database file).
+anon_kib=$(awk '/RssAnon/ {print $2}' "/proc/$server/status")
 
 # 5. Ten times the connections, on the article page.
 wrk -t2 -c"$((conns * 10))" -d"${secs}s" --latency -s bench/visitors.lua "$base$article" >"$work/wrk-10x.txt" 2>&1
@@ -137,5 +139,5 @@ printf '%-36s %12s %9s %9s %8s\n' "bantin home page" "$(rps "$work/wrk-home.txt"
 printf '\n%-36s %s\n' "article page weight (HTML + CSS)" "$page_bytes + $css_bytes = $((page_bytes + css_bytes)) bytes (target < 30720)"
 printf '%-36s %s\n' "import of $n articles" "$(printf '%.2f' "$import_s") s (target ≤ 10 s)"
 printf '%-36s %s\n' "start-up to first 200 (best of 3)" "$(printf '%.0f' "$best_start") ms, last $(printf '%.0f' "$last_start") ms (target ≤ 300 ms)"
-printf '%-36s %s\n' "resident memory after the load" "$((rss_kib / 1024)) MiB (peak $((hwm_kib / 1024)) MiB; target ≤ 50 MiB)"
+printf '%-36s %s\n' "resident memory after the load" "$((rss_kib / 1024)) MiB (peak $((hwm_kib / 1024)) MiB; anonymous $((anon_kib / 1024)) MiB; target ≤ 50 MiB)"
 printf '%-36s %s\n' "10× connections ($((conns * 10)))" "$(rps "$work/wrk-10x.txt") req/s, p99 $(p99 "$work/wrk-10x.txt"), non-2xx $(non2xx "$work/wrk-10x.txt"), socket errors: $(errors "$work/wrk-10x.txt"); healthz after: $alive"
