@@ -318,8 +318,10 @@ pub fn repair_legacy(text: &str) -> Option<(String, LegacyEncoding)> {
     let mut changed = false;
     for piece in text.split_inclusive('\n') {
         let line = piece.trim_end_matches(['\n', '\r']);
-        let (as_is, good) = syllables(line, encoding);
-        if may_be_legacy(line) && good > as_is {
+        if may_be_legacy(line) && {
+            let (as_is, good) = syllables(line, encoding);
+            good > as_is
+        } {
             out.push_str(&decode_legacy(line, encoding));
             out.push_str(&piece[line.len()..]);
             changed = true;
