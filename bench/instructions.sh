@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Instructions per request: a figure machine noise cannot move (issue 22).
+# The release server runs under valgrind's callgrind, not instrumented;
+# for each path instrumentation is switched on, exactly N requests are sent one after the
+# other on one kept-alive connection (a phone's user-agent, so visits are
+# counted as for readers), and the instructions the whole process executed
+# meanwhile (every thread, background tasks included) are divided by N.
+# This machine's virtual CPUs expose no hardware counters to `perf stat`.
+#
+# Usage: [BANTIN_BIN=path] bench/instructions.sh [requests per path]   (default 200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-200}
+if ! command -v valgrind >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
+fi
+# BANTIN_BIN: a server binary built elsewhere (another commit, to compare).
+if [[ -z ${BANTIN_BIN:-} ]]; then
+    cargo build --release --quiet -p bantin
+fi
+bin=${BANTIN_BIN:-${CARGO_TARGET_DIR:-target}/release/bantin}
+work=$(mktemp -d)
+server=
+cleanup() {
+    [[ -n $server ]] && kill "$server" 2>/dev/null
+    [[ -n ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+port=18291
+base=http://127.0.0.1:$port
+ua="Mozilla/5.0 (Linux; Android 10; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+
+python3 bench/gen_corpus.py 1000 "$work/corpus" >/dev/null
+"$bin" --data-dir "$work/data" import-text "$work"/corpus/*.txt >"$work/imported.txt"
+article=$(sed -n 500p "$work/imported.txt" | cut -d' ' -f1)
+
+BANTIN_LOG=warn valgrind --tool=callgrind --instr-atstart=no \
+    --callgrind-out-file="$work/callgrind.out" \
+    "$bin" --data-dir "$work/data" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do
+    curl -fs -o /dev/null "$base/healthz" && break
+    sleep 0.2
+done
+
+# The instructions of dump number $1 (callgrind numbers its dumps).
+instructions() { awk '/^totals:/ { print $2 }' "$work/callgrind.out.$1"; }
+dumps=0
+urls() { for _ in $(seq 1 "$1"); do printf '%s\n' "url = \"$2\"" 'output = "/dev/null"'; done; }
+
+printf 'bantin %s, %s, %d requests per path, callgrind (valgrind %s)\n' \
+    "$(git rev-parse --short HEAD)" "$(date -u '+%d/%m/%Y %H:%M UTC')" "$n" "$(valgrind --version)"
+printf '%-28s %16s\n' "path" "instructions/req"
+for path in /healthz /static/style.css "$article" /; do
+    # Warm: caches filled, connections open.
+    urls 20 "$base$path" | curl -s -A "$ua" -K - >/dev/null
+    callgrind_control -z "$server" >/dev/null 2>&1
+    callgrind_control -i on "$server" >/dev/null 2>&1
+    urls "$n" "$base$path" | curl -s -A "$ua" -K - >/dev/null
+    callgrind_control -i off "$server" >/dev/null 2>&1
+    callgrind_control -d "$server" >/dev/null 2>&1
+    dumps=$((dumps + 1))
+    for _ in $(seq 1 50); do [[ -s $work/callgrind.out.$dumps ]] && break; sleep 0.1; done
+    ir=$(instructions "$dumps")
+    label=$path
+    [[ $path == "$article" ]] && label="article page"
+    [[ $path == / ]] && label="home page"
+    printf '%-28s %16d\n' "$label" "$((ir / n))"
+done
