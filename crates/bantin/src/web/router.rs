@@ -5,6 +5,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Router, middleware as mw};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -60,20 +61,28 @@ pub fn router(state: AppState) -> Router {
         .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
         .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
         .fallback(error::not_found)
-        .layer(mw::from_fn(input::clean_query))
-        .layer(mw::from_fn_with_state(state.clone(), overload::shed))
-        .layer(mw::from_fn_with_state(state.clone(), body::buffer))
-        .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
-        .layer(mw::from_fn(error::render_error_pages))
-        .layer(mw::from_fn_with_state(state.clone(), site::resolve))
-        .layer(mw::from_fn_with_state(state.clone(), security::headers))
-        .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(CatchPanicLayer::new())
-        .layer(mw::from_fn_with_state(state.clone(), metrics::track));
+        // One stack, outermost first, applied as one layer: a middleware
+        // that clones the service inside it (every `from_fn` does, per
+        // request) then clones plain structs, where a layer each boxed a
+        // route per layer and the clones of the boxes below it took two
+        // thirds of a `/healthz` request's instructions (callgrind).
+        .layer(
+            ServiceBuilder::new()
+                .layer(mw::from_fn_with_state(state.clone(), metrics::track))
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                ))
+                .layer(CompressionLayer::new())
+                .layer(mw::from_fn_with_state(state.clone(), security::headers))
+                .layer(mw::from_fn_with_state(state.clone(), site::resolve))
+                .layer(mw::from_fn(error::render_error_pages))
+                .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
+                .layer(mw::from_fn_with_state(state.clone(), body::buffer))
+                .layer(mw::from_fn_with_state(state.clone(), overload::shed))
+                .layer(mw::from_fn(input::clean_query)),
+        );
     let trusted = state.settings().trusted_proxies.clone();
     request_id::layers(router, trusted).with_state(state)
 }
