@@ -45,10 +45,13 @@ pub enum Action {
     DocumentFileAdd,
     DocumentFileRemove,
     DocumentCommentModerate,
+    RedirectCreate,
+    RedirectUpdate,
+    RedirectDelete,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -82,6 +85,9 @@ impl Action {
         Action::DocumentFileAdd,
         Action::DocumentFileRemove,
         Action::DocumentCommentModerate,
+        Action::RedirectCreate,
+        Action::RedirectUpdate,
+        Action::RedirectDelete,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -120,6 +126,9 @@ impl Action {
             Action::DocumentFileAdd => "document_file_add",
             Action::DocumentFileRemove => "document_file_remove",
             Action::DocumentCommentModerate => "document_comment_moderate",
+            Action::RedirectCreate => "redirect_create",
+            Action::RedirectUpdate => "redirect_update",
+            Action::RedirectDelete => "redirect_delete",
         }
     }
 
@@ -141,7 +150,7 @@ impl Action {
             Action::ArticleReturn => "Trả lại tác giả",
             Action::ArticleUnpublish => "Gỡ bài",
             Action::ArticleRestore => "Khôi phục phiên bản",
-            Action::ArticleImport => "Nhập bài từ tệp",
+            Action::ArticleImport => "Nhập bài",
             Action::ImageUpload => "Tải ảnh lên",
             Action::CategoryCreate => "Tạo chuyên mục",
             Action::CategoryUpdate => "Sửa chuyên mục",
@@ -163,6 +172,9 @@ impl Action {
             Action::DocumentFileAdd => "Đính kèm tệp văn bản",
             Action::DocumentFileRemove => "Gỡ tệp văn bản",
             Action::DocumentCommentModerate => "Duyệt góp ý dự thảo",
+            Action::RedirectCreate => "Thêm chuyển hướng",
+            Action::RedirectUpdate => "Sửa chuyển hướng",
+            Action::RedirectDelete => "Xoá chuyển hướng",
         }
     }
 }

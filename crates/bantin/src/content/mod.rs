@@ -15,6 +15,7 @@ pub mod notice;
 pub mod page;
 pub mod people;
 pub mod rating;
+pub mod redirect;
 pub mod revision;
 pub mod sanitize;
 pub mod text;

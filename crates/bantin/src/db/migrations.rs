@@ -78,6 +78,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0011_documents.sql"),
         include_str!("../../migrations/postgres/0011_documents.sql"),
     ),
+    (
+        12,
+        "moving in",
+        include_str!("../../migrations/sqlite/0012_moving_in.sql"),
+        include_str!("../../migrations/postgres/0012_moving_in.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -18,6 +18,8 @@ use crate::accounts::manage;
 use crate::content::editorial;
 use crate::web::layout::Layout;
 use crate::web::middleware::site::CurrentSite;
+use crate::web::redirects;
+use crate::web::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -175,10 +177,31 @@ pub fn unknown_site() -> Response {
         .into_response()
 }
 
-pub async fn render_error_pages(request: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let site = request.extensions().get::<CurrentSite>().cloned();
+    // An old address of the site (kept by an import) answers 301 instead
+    // of the page it would get: the home page, or a 404.
+    let old = match &site {
+        Some(s) if redirects::is_read(request.method()) => Some((s.0.id, request.uri().clone())),
+        _ => None,
+    };
+    if let Some((site_id, uri)) = &old
+        && redirects::before_routing(request.method(), uri)
+        && let Some(moved) = redirects::follow(&state, *site_id, uri).await
+    {
+        return moved;
+    }
     let response = next.run(request).await;
     let status = response.status();
+    if let (StatusCode::NOT_FOUND, Some((site_id, uri))) = (status, &old)
+        && let Some(moved) = redirects::follow(&state, *site_id, uri).await
+    {
+        return moved;
+    }
     let marked = response.extensions().get::<ErrorPage>().cloned();
     let bare_error = status.as_u16() >= 400 && response.body().size_hint().exact() == Some(0);
     let message = match marked {

@@ -17,5 +17,6 @@ pub mod middleware;
 pub mod monitoring;
 pub mod params;
 pub mod public;
+pub mod redirects;
 pub mod router;
 pub mod state;

@@ -77,7 +77,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(CompressionLayer::new())
                 .layer(mw::from_fn_with_state(state.clone(), security::headers))
                 .layer(mw::from_fn_with_state(state.clone(), site::resolve))
-                .layer(mw::from_fn(error::render_error_pages))
+                .layer(mw::from_fn_with_state(
+                    state.clone(),
+                    error::render_error_pages,
+                ))
                 .layer(mw::from_fn_with_state(state.clone(), same_origin::check))
                 .layer(mw::from_fn_with_state(state.clone(), body::buffer))
                 .layer(mw::from_fn_with_state(state.clone(), overload::shed))

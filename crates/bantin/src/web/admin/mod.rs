@@ -13,6 +13,7 @@ mod menu;
 mod notices;
 mod organisation;
 mod pages;
+mod redirects;
 mod settings;
 mod sites;
 mod stats_page;
@@ -77,6 +78,12 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(categories::list).post(categories::create),
         )
         .route("/categories/{id}", post(categories::update))
+        .route(
+            "/chuyen-huong",
+            get(redirects::list).post(redirects::create),
+        )
+        .route("/chuyen-huong/{id}", post(redirects::update))
+        .route("/chuyen-huong/{id}/xoa", post(redirects::delete))
         .route("/van-ban", get(documents::list))
         .route("/van-ban/new", get(articles::editor::new_document_form))
         .route("/van-ban/{id}/tep", post(documents::upload))
