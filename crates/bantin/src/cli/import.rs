@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::open;
+use super::{open, progress};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::content::{category, import};
@@ -180,4 +180,138 @@ pub async fn import_documents(config: Config, args: DocumentsArgs) -> anyhow::Re
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[derive(Debug, Args)]
+pub struct WordpressArgs {
+    /// The export WordPress writes (Công cụ → Xuất, "Tất cả nội dung").
+    #[arg(value_name = "EXPORT.xml")]
+    pub export: PathBuf,
+    /// A copy of the old site's `wp-content/uploads` folder: featured and
+    /// inline images are taken from it.
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    /// The site they go to (host or number) [default: the default site].
+    #[arg(long)]
+    pub site: Option<String>,
+}
+
+/// `bantin import-wordpress EXPORT.xml`: posts, pages, categories,
+/// authors and images, each whole or not at all; re-running adds nothing
+/// already there and finishes a run that stopped; exits 1 when an item
+/// failed.
+pub async fn import_wordpress(config: Config, args: WordpressArgs) -> anyhow::Result<ExitCode> {
+    use crate::content::import::wordpress;
+    let path = args.export.clone();
+    let survey = match tokio::task::spawn_blocking(move || wordpress::survey(&path)).await? {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("lỗi: {}: {e}; chưa nhập gì", args.export.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if let Some(dir) = &args.uploads {
+        anyhow::ensure!(dir.is_dir(), "không có thư mục {}", dir.display());
+    }
+    let db = open(&config).await?;
+    let site = match site::lookup(&db, args.site.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
+    let library = library(&config);
+    let options = wordpress::Options {
+        export: &args.export,
+        uploads: args.uploads.as_deref(),
+        library: &library,
+        now: SystemClock.now(),
+    };
+    let mut progress = progress::Progress::new(survey.total());
+    let result = wordpress::import(&db, &site, options, &survey, |done| {
+        progress.item(done);
+        std::ops::ControlFlow::Continue(())
+    })
+    .await;
+    db.close().await;
+    progress.finish("WordPress", result)
+}
+
+#[derive(Debug, Args)]
+pub struct NukevietArgs {
+    /// The NukeViet database: mysql://user:password@host:3306/database.
+    #[arg(value_name = "mysql://…", env = "BANTIN_NUKEVIET_URL")]
+    pub url: String,
+    /// The tables' prefix ($db_config['prefix'] in config.php).
+    #[arg(long, default_value = "nv4")]
+    pub prefix: String,
+    /// The language whose news are imported.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+    /// The news module's data name (tables `{prefix}_{lang}_{module}_rows`…).
+    #[arg(long, default_value = "news")]
+    pub module: String,
+    /// A copy of the old site's `uploads` folder (with `news/2024_03/…`).
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    /// The site they go to (host or number) [default: the default site].
+    #[arg(long)]
+    pub site: Option<String>,
+}
+
+/// `bantin import-nukeviet mysql://…`: the news module's categories,
+/// posters and articles, like `import-wordpress`.
+pub async fn import_nukeviet(config: Config, args: NukevietArgs) -> anyhow::Result<ExitCode> {
+    use crate::content::import::nukeviet;
+    let tables = match nukeviet::Tables::checked(&args.prefix, &args.lang, &args.module) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if let Some(dir) = &args.uploads {
+        anyhow::ensure!(dir.is_dir(), "không có thư mục {}", dir.display());
+    }
+    let source = nukeviet::connect(&args.url, tables).await?;
+    let articles = match source.count().await {
+        Ok(n) => n,
+        Err(e) => {
+            source.close().await;
+            eprintln!("lỗi: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let db = open(&config).await?;
+    let site = match site::lookup(&db, args.site.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            source.close().await;
+            return Err(e);
+        }
+    };
+    let library = library(&config);
+    let options = nukeviet::Options {
+        uploads: args.uploads.as_deref(),
+        library: &library,
+        now: SystemClock.now(),
+    };
+    let mut progress = progress::Progress::new(articles);
+    let result = nukeviet::import(&db, &site, &source, options, |done| {
+        progress.item(done);
+        std::ops::ControlFlow::Continue(())
+    })
+    .await;
+    db.close().await;
+    source.close().await;
+    progress.finish("NukeViet", result)
+}
+
+fn library(config: &Config) -> crate::content::media::Library {
+    crate::content::media::Library {
+        dir: config.data_dir.join("media"),
+        max_bytes: config.max_upload_bytes,
+    }
 }

@@ -4,6 +4,7 @@
 
 mod backup;
 mod import;
+mod progress;
 mod serve;
 mod sites;
 mod user;
@@ -45,6 +46,10 @@ pub enum Command {
     ImportText(import::ImportArgs),
     /// Import a register of documents (CSV) with their files as published documents.
     ImportDocuments(import::DocumentsArgs),
+    /// Import a WordPress export (WXR): posts, pages, categories, authors, images; old links redirect.
+    ImportWordpress(import::WordpressArgs),
+    /// Import a NukeViet 4 site's news from its MariaDB/MySQL database; old links redirect.
+    ImportNukeviet(import::NukevietArgs),
     /// Manage staff accounts.
     User(user::UserArgs),
     /// Manage the sites of a deployment (a province's portal and its communes').
@@ -95,6 +100,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ImportText(args) => import::import_text(config, args).await,
         Command::ImportDocuments(args) => import::import_documents(config, args).await,
+        Command::ImportWordpress(args) => import::import_wordpress(config, args).await,
+        Command::ImportNukeviet(args) => import::import_nukeviet(config, args).await,
         Command::User(args) => user::run(config, args).await,
         Command::Site(cmd) => sites::run(config, cmd).await,
         Command::Reindex { site } => {

@@ -16,6 +16,13 @@
 //! is (`content::text::clean`). A title that is still mostly not Vietnamese
 //! after that is reported as suspicious.
 
+pub mod body;
+pub mod incoming;
+pub mod ledger;
+pub mod nukeviet;
+pub mod wordpress;
+pub mod wxr;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};

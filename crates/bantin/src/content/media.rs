@@ -483,6 +483,14 @@ impl Thumbs {
 }
 
 /// The image a `/media/...` URL points at, if it is one of this site's.
+/// An image of the site by its id, inside a transaction (an import finds
+/// the images it stored earlier).
+pub async fn find_in(tx: &mut Tx, site_id: i64, id: i64) -> sqlx::Result<Option<Image>> {
+    const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \
+         WHERE site_id = $1 AND id = $2";
+    with_tx!(tx, conn => sqlx::query_as(SQL).bind(site_id).bind(id).fetch_optional(&mut *conn).await)
+}
+
 pub async fn find_by_url(db: &Db, site_id: i64, url: &str) -> sqlx::Result<Option<Image>> {
     const SQL: &str = "SELECT id, name, ext, original, width, height, bytes, created_at FROM images \
          WHERE site_id = $1 AND name = $2";

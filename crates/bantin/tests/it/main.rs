@@ -13,6 +13,7 @@ mod feeds;
 mod hostile;
 mod import;
 mod media;
+mod moving;
 mod operations;
 mod pages;
 mod public_pages;
