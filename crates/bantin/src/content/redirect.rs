@@ -131,6 +131,42 @@ pub async fn add(
     Ok(n == 1)
 }
 
+/// Records redirects from several old paths to one article in one
+/// statement, skipping paths that already have one; returns how many were
+/// added.
+pub async fn add_all(
+    tx: &mut Tx,
+    site_id: i64,
+    old_keys: &[String],
+    article_id: i64,
+    source: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    if old_keys.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = String::from(
+        "INSERT INTO redirects (site_id, old_path, article_id, target, source, created_at, \
+         updated_at) VALUES ",
+    );
+    for i in 0..old_keys.len() {
+        let p = 5 + i;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("($1, ${p}, $2, '', $3, $4, $4)"));
+    }
+    sql.push_str(" ON CONFLICT (site_id, old_path) DO NOTHING");
+    with_tx!(tx, conn => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(site_id).bind(article_id).bind(source).bind(now);
+        for k in old_keys {
+            q = q.bind(k);
+        }
+        q.execute(&mut *conn).await.map(|r| r.rows_affected())
+    })
+}
+
 /// Where a request for `old_key` should go now: `None` when there is no
 /// redirect, or its article is not public (a draft is not revealed).
 pub async fn find(

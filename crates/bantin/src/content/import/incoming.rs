@@ -139,10 +139,37 @@ fn is_image_file(path: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Whether the ledger already has the post.
+/// What earlier runs stored of one kind, read once at the start so a
+/// re-run skips its items without a query each (the transaction that
+/// stores an item still checks the ledger, so nothing is stored twice).
+pub struct Known(HashMap<String, i64>);
+
+impl Known {
+    pub async fn load(ctx: &Context<'_>, kind: Kind) -> sqlx::Result<Known> {
+        Ok(Known(
+            ledger::all(ctx.db, ctx.site.id, ctx.source, kind).await?,
+        ))
+    }
+
+    pub fn has(&self, source_id: &str) -> bool {
+        self.0.contains_key(source_id)
+    }
+}
+
+/// Whether the ledger already has the item.
 pub async fn known(ctx: &Context<'_>, kind: Kind, source_id: &str) -> sqlx::Result<bool> {
     let found = ledger::find(ctx.db, ctx.site.id, ctx.source, kind, source_id).await?;
     Ok(found.is_some())
+}
+
+/// [`prepare`] for a batch, two posts at a time, in order.
+pub async fn prepare_all(ctx: &Context<'_>, posts: Vec<Post>) -> Vec<Prepared> {
+    use futures_util::stream::{self, StreamExt};
+    stream::iter(posts)
+        .map(|post| prepare(ctx, post))
+        .buffered(2)
+        .collect()
+        .await
 }
 
 /// The slug of a page an earlier run imported.
@@ -387,19 +414,18 @@ async fn store_post(
     audit::record(tx, entry, ctx.now).await?;
     ledger::record(tx, site_id, ctx.source, kind, &post.source_id, id, ctx.now).await?;
     let own_key = redirect::key(&path);
-    let mut redirects = 0;
-    for old in &post.old_paths {
-        let Some(k) = redirect::key(old).filter(|k| k != "/" && Some(k) != own_key.as_ref()) else {
-            continue;
-        };
-        let target = redirect::Target::Article(id);
-        if redirect::add(tx, site_id, &k, target, ctx.label, ctx.now).await? {
-            redirects += 1;
-        }
-    }
+    let mut keys: Vec<String> = post
+        .old_paths
+        .iter()
+        .filter_map(|old| redirect::key(old))
+        .filter(|k| k != "/" && Some(k) != own_key.as_ref())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let redirects = redirect::add_all(tx, site_id, &keys, id, ctx.label, ctx.now).await?;
     Ok(Done {
         images: new_images,
-        redirects,
+        redirects: redirects as usize,
         ..done(Outcome::Added(path))
     })
 }

@@ -263,6 +263,7 @@ pub async fn import(
         sources = t.table("sources"),
     );
     let mut images = Images::default();
+    let known = incoming::Known::load(&ctx, Kind::Post).await?;
     let mut last = 0i64;
     loop {
         let rows: Vec<ArticleRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -278,7 +279,7 @@ pub async fn import(
         let mut batch = Vec::new();
         for row in rows {
             let source_id = row.id.to_string();
-            if incoming::known(&ctx, Kind::Post, &source_id).await? {
+            if known.has(&source_id) {
                 tell!(Done::new(Kind::Post, &row.title, Outcome::Known));
                 continue;
             }
@@ -296,16 +297,16 @@ pub async fn import(
                     continue;
                 }
             };
-            batch.push(incoming::prepare(&ctx, post).await);
+            batch.push(post);
             if batch.len() >= incoming::BATCH {
-                for done in
-                    incoming::store_posts(&ctx, &mut images, std::mem::take(&mut batch)).await
-                {
+                let prepared = incoming::prepare_all(&ctx, std::mem::take(&mut batch)).await;
+                for done in incoming::store_posts(&ctx, &mut images, prepared).await {
                     tell!(done);
                 }
             }
         }
-        for done in incoming::store_posts(&ctx, &mut images, batch).await {
+        let prepared = incoming::prepare_all(&ctx, batch).await;
+        for done in incoming::store_posts(&ctx, &mut images, prepared).await {
             tell!(done);
         }
     }

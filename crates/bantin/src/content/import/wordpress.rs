@@ -233,6 +233,7 @@ pub async fn import(
         }
     });
     let mut images = Images::default();
+    let known = incoming::Known::load(&ctx, Kind::Post).await?;
     let mut batch = Vec::new();
     let mut pages = Vec::new();
     while let Some(item) = rx.recv().await {
@@ -252,20 +253,22 @@ pub async fn import(
             pages.push((item.post_id.clone(), item.post_parent.clone(), post));
             continue;
         }
-        if incoming::known(&ctx, kind, &post.source_id).await? {
+        if known.has(&post.source_id) {
             tell!(Done::new(kind, &post.title, Outcome::Known));
             continue;
         }
-        batch.push(incoming::prepare(&ctx, post).await);
+        batch.push(post);
         if batch.len() >= incoming::BATCH {
-            for done in incoming::store_posts(&ctx, &mut images, std::mem::take(&mut batch)).await {
+            let prepared = incoming::prepare_all(&ctx, std::mem::take(&mut batch)).await;
+            for done in incoming::store_posts(&ctx, &mut images, prepared).await {
                 tell!(done);
             }
         }
     }
     drop(rx);
     let _ = reading.await;
-    for done in incoming::store_posts(&ctx, &mut images, batch).await {
+    let prepared = incoming::prepare_all(&ctx, batch).await;
+    for done in incoming::store_posts(&ctx, &mut images, prepared).await {
         tell!(done);
     }
 
