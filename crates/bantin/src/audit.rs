@@ -48,10 +48,16 @@ pub enum Action {
     RedirectCreate,
     RedirectUpdate,
     RedirectDelete,
+    QuestionAssign,
+    QuestionAnswer,
+    QuestionPublish,
+    QuestionUnpublish,
+    QuestionRefuse,
+    QuestionContactsRemoved,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 42] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -88,6 +94,12 @@ impl Action {
         Action::RedirectCreate,
         Action::RedirectUpdate,
         Action::RedirectDelete,
+        Action::QuestionAssign,
+        Action::QuestionAnswer,
+        Action::QuestionPublish,
+        Action::QuestionUnpublish,
+        Action::QuestionRefuse,
+        Action::QuestionContactsRemoved,
     ];
 
     /// The code stored in `audit_log.action`.
@@ -129,6 +141,12 @@ impl Action {
             Action::RedirectCreate => "redirect_create",
             Action::RedirectUpdate => "redirect_update",
             Action::RedirectDelete => "redirect_delete",
+            Action::QuestionAssign => "question_assign",
+            Action::QuestionAnswer => "question_answer",
+            Action::QuestionPublish => "question_publish",
+            Action::QuestionUnpublish => "question_unpublish",
+            Action::QuestionRefuse => "question_refuse",
+            Action::QuestionContactsRemoved => "question_contacts_removed",
         }
     }
 
@@ -175,6 +193,12 @@ impl Action {
             Action::RedirectCreate => "Thêm chuyển hướng",
             Action::RedirectUpdate => "Sửa chuyển hướng",
             Action::RedirectDelete => "Xoá chuyển hướng",
+            Action::QuestionAssign => "Giao câu hỏi",
+            Action::QuestionAnswer => "Trả lời câu hỏi",
+            Action::QuestionPublish => "Đăng hỏi đáp",
+            Action::QuestionUnpublish => "Gỡ hỏi đáp",
+            Action::QuestionRefuse => "Từ chối câu hỏi",
+            Action::QuestionContactsRemoved => "Xoá thông tin liên hệ người hỏi",
         }
     }
 }

@@ -124,6 +124,18 @@ pub struct Options {
         value_name = "N"
     )]
     pub max_in_flight_per_client: Option<usize>,
+    /// (serve) Send mail (new questions, answers) through this SMTP server: smtp://[USER:PASSWORD@]HOST[:PORT][?tls=required] or smtps://….
+    #[arg(
+        long,
+        global = true,
+        env = "BANTIN_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// (serve) Who that mail is from, e.g. "Xã Sín Chéng <noreply@sincheng.gov.vn>" [default: noreply@ the public URL's host].
+    #[arg(long, global = true, env = "BANTIN_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
 }
 
 /// How log lines look.
@@ -189,6 +201,10 @@ pub struct Config {
     pub max_connections_per_client: usize,
     /// Requests of one client address handled at once; more get 429.
     pub max_in_flight_per_client: usize,
+    /// The SMTP server mail goes through; without it no mail is sent.
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The sender of that mail.
+    pub mail_from: String,
 }
 
 impl Config {
@@ -277,7 +293,32 @@ impl Config {
             (1..=max_in_flight).contains(&max_in_flight_per_client),
             "max_in_flight_per_client must be between 1 and max_in_flight"
         );
+        let smtp_url = o.smtp_url.filter(|u| !u.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            anyhow::ensure!(
+                url.starts_with("smtp://") || url.starts_with("smtps://"),
+                "smtp_url must start with smtp:// or smtps://"
+            );
+        }
+        let mail_from = match o.mail_from {
+            Some(f) => f.trim().to_owned(),
+            None => {
+                let host = public_url
+                    .as_deref()
+                    .and_then(|u| u.split_once("://"))
+                    .map(|(_, rest)| rest.split([':', '/']).next().unwrap_or("localhost"))
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or("localhost");
+                format!("noreply@{host}")
+            }
+        };
+        anyhow::ensure!(
+            crate::mail::is_mailbox(&mail_from),
+            "mail_from must be an address, or a name and <address> (got {mail_from:?})"
+        );
         Ok(Config {
+            smtp_url: smtp_url.map(crate::mail::SmtpUrl),
+            mail_from,
             max_connections,
             max_in_flight,
             max_connections_per_client,

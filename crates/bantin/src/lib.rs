@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod localtime;
+pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod quota;

@@ -161,3 +161,42 @@ mod tests {
         }
     }
 }
+
+/// A staff member's own address and whether they hear of new questions.
+pub async fn mail_settings(db: &Db, user_id: i64) -> sqlx::Result<(String, bool)> {
+    const SQL: &str = "SELECT email, notify_questions FROM users WHERE id = $1";
+    with_db!(db, pool => sqlx::query_as(SQL).bind(user_id).fetch_one(pool).await)
+}
+
+/// Sets them, audited; `Err` when the address is not one.
+pub async fn set_mail_settings(
+    db: &Db,
+    site_id: i64,
+    user_id: i64,
+    email: &str,
+    notify: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Result<(), &'static str>> {
+    const SQL: &str = "UPDATE users SET email = $1, notify_questions = $2, updated_at = $3 WHERE id = $4 AND site_id = $5";
+    let email = email.trim();
+    if !email.is_empty() && !crate::mail::is_address(email) {
+        return Ok(Err("Địa chỉ thư điện tử không hợp lệ."));
+    }
+    if notify && email.is_empty() {
+        return Ok(Err("Hãy ghi địa chỉ thư điện tử để nhận thư báo."));
+    }
+    let mut tx = db.begin().await?;
+    with_tx!(tx, conn => sqlx::query(SQL).bind(email).bind(notify).bind(now).bind(user_id).bind(site_id)
+        .execute(&mut *conn).await.map(|_| ()))?;
+    let target = format!("#{user_id}");
+    let entry = crate::audit::Record {
+        site_id,
+        user_id: Some(user_id),
+        action: crate::audit::Action::UserUpdate,
+        target: &target,
+        detail: "thư điện tử, thư báo câu hỏi",
+    };
+    crate::audit::record(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

@@ -106,7 +106,8 @@ async fn flush_stats(state: AppState, interval: std::time::Duration) {
     }
 }
 
-/// Housekeeping while serving: expired sessions and old login failures.
+/// Housekeeping while serving: expired sessions, old login failures,
+/// askers' contact details past retention, old sent mail.
 async fn maintain(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -117,6 +118,18 @@ async fn maintain(db: Db) {
         }
         if let Err(e) = crate::accounts::throttle::purge_old(&db, now).await {
             tracing::warn!(error = %e, "cannot purge old login attempts");
+        }
+        // Askers' contact details past their site's retention (Decree 13/2023).
+        match crate::content::question::remove_expired_contacts(&db, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                questions = n,
+                "removed askers' contact details past retention"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot remove expired contact details"),
+        }
+        if let Err(e) = crate::mail::prune(&db, now).await {
+            tracing::warn!(error = %e, "cannot prune sent mail");
         }
     }
 }

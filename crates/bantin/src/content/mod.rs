@@ -1,6 +1,6 @@
 //! Content: articles and pages (types and their SQL), categories, the
 //! editorial actions, the menu, the organisation's people, readers'
-//! ratings, maintenance notices, images, and the import of captured pages.
+//! ratings, readers' questions and their answers, maintenance notices, images, and the import of captured pages.
 
 pub mod article;
 pub mod cache;
@@ -14,6 +14,7 @@ pub mod menu;
 pub mod notice;
 pub mod page;
 pub mod people;
+pub mod question;
 pub mod rating;
 pub mod redirect;
 pub mod revision;

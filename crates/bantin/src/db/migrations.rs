@@ -84,6 +84,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0012_moving_in.sql"),
         include_str!("../../migrations/postgres/0012_moving_in.sql"),
     ),
+    (
+        13,
+        "questions",
+        include_str!("../../migrations/sqlite/0013_questions.sql"),
+        include_str!("../../migrations/postgres/0013_questions.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

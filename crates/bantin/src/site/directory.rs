@@ -132,6 +132,7 @@ mod tests {
             content_responsible: String::new(),
             licence: String::new(),
             map_image: String::new(),
+            question_retention_months: 12,
         }
     }
 

@@ -48,6 +48,8 @@ pub struct Site {
     pub licence: String,
     /// `/media/…` of a map image for the contact page.
     pub map_image: String,
+    /// Months an asker's phone, email and attachment are kept.
+    pub question_retention_months: i64,
 }
 
 impl Site {
@@ -82,7 +84,7 @@ impl Site {
 
 const COLUMNS: &str = "id, host, name, description, tone_style, address, phone, email, \
      stats_start_total, public_url, parent_id, disabled, show_in_parent, require_2fa, \
-     info_officer, content_responsible, licence, map_image";
+     info_officer, content_responsible, licence, map_image, question_retention_months";
 
 /// Every site, in the order they were created.
 pub async fn load_all(db: &Db) -> sqlx::Result<Vec<Site>> {
@@ -202,6 +204,8 @@ pub struct Settings {
     pub licence: String,
     /// `/media/…` of one of the site's images, or empty.
     pub map_image: String,
+    /// Months an asker's contact details are kept.
+    pub question_retention_months: i64,
 }
 
 pub fn tone_style_value(style: Option<vntext::ToneStyle>) -> &'static str {
@@ -230,6 +234,7 @@ pub struct Typed {
     pub content_responsible: String,
     pub licence: String,
     pub map_image: String,
+    pub question_retention_months: String,
 }
 
 impl Typed {
@@ -248,6 +253,7 @@ impl Typed {
             content_responsible: site.content_responsible.clone(),
             licence: site.licence.clone(),
             map_image: site.map_image.clone(),
+            question_retention_months: site.question_retention_months.to_string(),
         }
     }
 }
@@ -316,6 +322,14 @@ pub fn checked(form: &Typed) -> Result<Settings, &'static str> {
         content_responsible: one_line(&form.content_responsible, 300),
         licence: one_line(&form.licence, 300),
         map_image: form.map_image.trim().to_owned(),
+        question_retention_months: match form.question_retention_months.trim() {
+            "" => crate::content::question::DEFAULT_RETENTION_MONTHS,
+            m => m
+                .parse::<i64>()
+                .ok()
+                .filter(|m| (1..=crate::content::question::MAX_RETENTION_MONTHS).contains(m))
+                .ok_or("Thời gian giữ thông tin liên hệ của người hỏi phải từ 1 đến 60 tháng.")?,
+        },
     })
 }
 
@@ -331,7 +345,7 @@ pub async fn update(
     const SQL: &str = "UPDATE sites SET name = $1, description = $2, address = $3, phone = $4, email = $5, \
          stats_start_total = $6, tone_style = $7, updated_at = $8, show_in_parent = $10, \
          require_2fa = $11, info_officer = $12, content_responsible = $13, licence = $14, \
-         map_image = $15 WHERE id = $9";
+         map_image = $15, question_retention_months = $16 WHERE id = $9";
     let map_image = match s.map_image.as_str() {
         "" => String::new(),
         url => match crate::content::media::find_by_url(db, site_id, url).await? {
@@ -349,6 +363,7 @@ pub async fn update(
         .bind(s.stats_start_total).bind(tone_style_value(s.tone_style)).bind(now).bind(site_id)
         .bind(s.show_in_parent).bind(s.two_factor.as_str())
         .bind(&s.info_officer).bind(&s.content_responsible).bind(&s.licence).bind(&map_image)
+        .bind(s.question_retention_months)
         .execute(&mut *conn).await.map(|_| ()))?;
     let entry = audit::Record {
         site_id,

@@ -31,6 +31,13 @@ pub fn router(state: AppState) -> Router {
         .route("/so-do", get(public::site_map::show))
         .route("/van-ban", get(public::documents::list))
         .route("/van-ban/{slug}", get(public::documents::show))
+        .route("/hoi-dap", get(public::questions::list))
+        .route(
+            public::questions::ASK_PATH,
+            get(public::questions::ask_form),
+        )
+        .route("/hoi-dap/tra-cuu", get(public::questions::lookup))
+        .route("/hoi-dap/{slug}", get(public::questions::show))
         .route("/{page}", get(public::page::top))
         .route("/{page}/{sub}", get(public::page::sub))
         .route_layer(mw::from_fn_with_state(state.clone(), visits::count));
@@ -40,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/van-ban/rss.xml", get(public::documents::feed))
         .route("/van-ban/tep/{file}", get(public::documents::file))
         .route("/van-ban/{slug}/y-kien", post(public::documents::comment))
+        .route(public::questions::ASK_PATH, post(public::questions::ask))
+        .route("/hoi-dap/rss.xml", get(public::questions::feed))
         .route("/api/v1/stats", get(api::stats))
         .route("/api/v1/search", get(public::search::api))
         .route("/rss.xml", get(public::feeds::site_feed))

@@ -35,6 +35,9 @@ pub struct Settings {
     pub max_in_flight: usize,
     /// Requests of one client address handled at once.
     pub max_in_flight_per_client: usize,
+    /// Where mail goes (see `crate::mail`); none is sent without it.
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    pub mail_from: String,
 }
 
 impl Settings {
@@ -60,6 +63,8 @@ impl Settings {
             access_log: config.access_log,
             max_in_flight: config.max_in_flight,
             max_in_flight_per_client: config.max_in_flight_per_client,
+            smtp_url: config.smtp_url.clone(),
+            mail_from: config.mail_from.clone(),
         }
     }
 }
@@ -89,6 +94,10 @@ struct Inner {
     per_client: super::middleware::overload::PerClient,
     /// Every site and its hosts (see `site::Directory`).
     sites: RwLock<Arc<Directory>>,
+    /// The mail sender, with `--smtp-url`.
+    mailer: Option<Arc<crate::mail::Mailer>>,
+    /// The key the question form's time stamp is signed with.
+    question_form_secret: String,
 }
 
 /// How often the sites are read again, so that a change made through
@@ -104,6 +113,21 @@ impl AppState {
         let directory = Directory::load(&db).await?;
         std::fs::create_dir_all(&settings.media_dir)?;
         let stats = Stats::new(db.clone(), clock.clone());
+        let mailer = match &settings.smtp_url {
+            Some(url) => {
+                let m = Arc::new(crate::mail::Mailer::new(
+                    db.clone(),
+                    clock.clone(),
+                    &url.0,
+                    &settings.mail_from,
+                )?);
+                m.start();
+                Some(m)
+            }
+            None => None,
+        };
+        let question_form_secret =
+            crate::accounts::secret::server_secret(&db, "question_form").await?;
         let state = AppState(Arc::new(Inner {
             db,
             clock,
@@ -121,10 +145,33 @@ impl AppState {
             rating_quota: crate::quota::Quota::new(30, std::time::Duration::from_secs(600)),
             per_client: Default::default(),
             sites: RwLock::new(Arc::new(directory)),
+            mailer,
+            question_form_secret,
             settings,
         }));
         tokio::spawn(keep_sites_fresh(Arc::downgrade(&state.0)));
         Ok(state)
+    }
+
+    /// The mail sender, when the deployment sends mail.
+    pub fn mailer(&self) -> Option<&Arc<crate::mail::Mailer>> {
+        self.0.mailer.as_ref()
+    }
+
+    /// Whether mail is sent (new questions, answers).
+    pub fn sends_mail(&self) -> bool {
+        self.0.mailer.is_some()
+    }
+
+    /// Tells the sender that mail was queued.
+    pub fn mail_queued(&self) {
+        if let Some(m) = &self.0.mailer {
+            m.wake();
+        }
+    }
+
+    pub fn question_form_secret(&self) -> &str {
+        &self.0.question_form_secret
     }
 
     pub fn db(&self) -> &Db {

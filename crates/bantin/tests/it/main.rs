@@ -17,6 +17,7 @@ mod moving;
 mod operations;
 mod pages;
 mod public_pages;
+mod questions;
 mod resilience;
 mod search;
 mod security;

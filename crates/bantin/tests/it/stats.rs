@@ -170,7 +170,7 @@ both_databases! {
             name: site.name.clone(), description: String::new(), address: String::new(), phone: String::new(),
             email: String::new(), stats_start_total: 1233, tone_style: None, show_in_parent: true,
             two_factor: bantin::accounts::two_factor::Policy::None, info_officer: String::new(),
-            content_responsible: String::new(), licence: String::new(), map_image: String::new(),
+            content_responsible: String::new(), licence: String::new(), map_image: String::new(), question_retention_months: 12,
         };
         bantin::site::update(&app.db, site.id, None, &settings, app.clock_now()).await.unwrap().unwrap();
         app.state.reload_sites().await.unwrap();

@@ -177,7 +177,8 @@ pub async fn remove(
     id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Result<(), String>> {
-    const USED: &str = "SELECT COUNT(*) FROM documents WHERE site_id = $1 AND (type_id = $2 OR issuer_id = $2 OR field_id = $2)";
+    const USED: &str = "SELECT (SELECT COUNT(*) FROM documents WHERE site_id = $1 AND (type_id = $2 OR issuer_id = $2 OR field_id = $2)) \
+         + (SELECT COUNT(*) FROM questions WHERE site_id = $1 AND field_id = $2)";
     const SQL: &str = "DELETE FROM doc_terms WHERE site_id = $1 AND list = $2 AND id = $3";
     let Some(term) = find(db, site_id, list, id).await? else {
         return Ok(Err("Không có mục này.".into()));
@@ -186,7 +187,7 @@ pub async fn remove(
     let used: i64 = with_tx!(tx, conn => sqlx::query_scalar(USED).bind(site_id).bind(id).fetch_one(&mut *conn).await)?;
     if used > 0 {
         return Ok(Err(format!(
-            "“{}” đang được {used} văn bản dùng, không xoá được.",
+            "“{}” đang được {used} văn bản hoặc câu hỏi dùng, không xoá được.",
             term.name
         )));
     }

@@ -50,6 +50,10 @@ struct Page {
     required: bool,
     /// Recovery codes just made, shown this once.
     new_codes: Vec<String>,
+    email: String,
+    notify_questions: bool,
+    /// Editors and admins may hear of new questions.
+    handles_questions: bool,
     error: String,
 }
 
@@ -62,6 +66,7 @@ async fn page(
 ) -> Result<Html<String>, AppError> {
     let (db, now) = (state.db(), state.now());
     let sessions = session::list_for_user(db, staff.user.id, now).await?;
+    let (email, notify_questions) = crate::accounts::user::mail_settings(db, staff.user.id).await?;
     let two_factor = if staff.user.totp_secret.is_some() {
         TwoFactor::On {
             codes_left: two_factor::recovery_codes_left(db, staff.user.id).await?,
@@ -100,6 +105,9 @@ async fn page(
         two_factor,
         required: staff.site.two_factor().requires(&staff.user),
         new_codes,
+        email,
+        notify_questions,
+        handles_questions: staff.role().can_review(),
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))
@@ -124,6 +132,39 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let notice = query.as_ref().ok().and_then(|q| q.notice.clone());
     page(&state, &staff, "", Vec::new(), notice.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default, rename = "bao-cau-hoi")]
+    notify: Option<String>,
+}
+
+/// One's address, and whether to hear of new questions by mail.
+pub async fn change_mail(
+    State(state): State<AppState>,
+    staff: Staff,
+    VForm(form): VForm<MailForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let notify = form.notify.is_some() && staff.role().can_review();
+    match crate::accounts::user::set_mail_settings(
+        state.db(),
+        staff.site.id,
+        staff.user.id,
+        &form.email,
+        notify,
+        state.now(),
+    )
+    .await?
+    {
+        Ok(()) => Ok(done("da-luu")),
+        Err(e) => refuse(&state, &staff, e).await,
+    }
 }
 
 #[derive(Deserialize)]

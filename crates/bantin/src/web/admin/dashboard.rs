@@ -21,6 +21,8 @@ struct Dashboard {
     my_drafts: Vec<Row>,
     pending: Vec<Row>,
     published: Vec<Row>,
+    /// Readers' questions nobody has taken up yet.
+    new_questions: i64,
 }
 
 pub async fn show(
@@ -57,6 +59,7 @@ pub async fn show(
             article::list_published_for(db, site.id, pending_of, now, PER_SECTION).await?,
             now,
         ),
+        new_questions: crate::content::question::count_new(db, site.id).await?,
         layout: AdminLayout::new(&staff, "dashboard", "Tổng quan")
             .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref())),
     };

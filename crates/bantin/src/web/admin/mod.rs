@@ -13,6 +13,7 @@ mod menu;
 mod notices;
 mod organisation;
 mod pages;
+mod questions;
 mod redirects;
 mod settings;
 mod sites;
@@ -35,6 +36,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/", get(dashboard::show))
         .route("/tai-khoan", get(account::show))
         .route("/tai-khoan/mat-khau", post(account::change_password))
+        .route("/tai-khoan/thu", post(account::change_mail))
         .route("/tai-khoan/phien/ket-thuc", post(account::end_session))
         .route(
             "/tai-khoan/xac-thuc/bat-dau",
@@ -120,6 +122,15 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/co-cau/{id}", post(organisation::update_unit))
         .route("/co-cau/{id}/xoa", post(organisation::delete_unit))
         .route("/danh-gia", get(feedback::show))
+        .route("/hoi-dap", get(questions::queue))
+        .route(
+            "/hoi-dap/{id}",
+            get(questions::show).post(questions::answer),
+        )
+        .route("/hoi-dap/{id}/giao", post(questions::assign))
+        .route("/hoi-dap/{id}/tu-choi", post(questions::refuse))
+        .route("/hoi-dap/{id}/go", post(questions::unpublish))
+        .route("/hoi-dap/{id}/tep", get(questions::file))
         .route("/bao-tri", get(notices::show).post(notices::create))
         .route("/bao-tri/{id}/xoa", post(notices::delete))
         .route("/users", get(users::list).post(users::create))
@@ -188,6 +199,7 @@ impl AdminLayout {
             Some("da-luu") => "Đã lưu.",
             Some("da-gui-duyet") => "Đã gửi bài cho Ban biên tập duyệt.",
             Some("da-xuat-ban") => "Đã xuất bản.",
+            Some("da-dang-hoi-dap") => "Đã đăng câu hỏi và câu trả lời lên trang.",
             Some("da-tra-lai") => "Đã trả bài lại cho tác giả.",
             Some("da-go-bai") => "Đã gỡ bài khỏi trang.",
             Some("da-khoi-phuc") => "Đã khôi phục phiên bản cũ (lưu thành phiên bản mới).",

@@ -41,6 +41,7 @@ struct Page {
     content_responsible: String,
     licence: String,
     map_image: String,
+    question_retention_months: String,
     error: String,
 }
 
@@ -82,6 +83,7 @@ fn render(
         content_responsible: form.content_responsible,
         licence: form.licence,
         map_image: form.map_image,
+        question_retention_months: form.question_retention_months,
         error: error.to_owned(),
     };
     Ok(Html(view.render()?))

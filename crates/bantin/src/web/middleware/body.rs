@@ -32,6 +32,10 @@ async fn limit_for(
     site: Option<CurrentSite>,
     headers: &HeaderMap,
 ) -> usize {
+    if path == crate::web::public::questions::ASK_PATH {
+        // A reader's question may carry one attachment.
+        return crate::web::public::questions::ASK_BODY_LIMIT;
+    }
     if !path.starts_with("/admin/") {
         return FORM_LIMIT;
     }

@@ -9,6 +9,7 @@ pub mod home;
 pub mod news;
 pub mod page;
 pub mod page_cache;
+pub mod questions;
 pub mod rating;
 pub mod search;
 pub mod site_map;

@@ -121,10 +121,13 @@ async fn build(db: &Db, site_id: i64, base: &str, now: DateTime<Utc>) -> sqlx::R
     let until = article::next_due(db, site_id, now).await?;
     let newest = entries.first().map(|e| e.1);
     let categories = crate::content::category::list(db, site_id).await?;
+    let questions = crate::content::question::sitemap_entries(db, site_id).await?;
+    let newest_question = questions.first().map(|q| q.1);
     let urls: Vec<Url> = [
         ("/".to_owned(), newest),
         ("/tin-tuc".to_owned(), newest),
         ("/van-ban".to_owned(), None),
+        ("/hoi-dap".to_owned(), newest_question),
         ("/lien-he".to_owned(), None),
         ("/so-do".to_owned(), None),
     ]
@@ -135,6 +138,7 @@ async fn build(db: &Db, site_id: i64, base: &str, now: DateTime<Utc>) -> sqlx::R
             .map(|c| (format!("/chuyen-muc/{}", c.slug), None)),
     )
     .chain(entries.into_iter().map(|(path, at)| (path, Some(at))))
+    .chain(questions.into_iter().map(|(path, at)| (path, Some(at))))
     .collect();
     let files = files(base, &urls, SITEMAP_URLS);
     Ok(Built {

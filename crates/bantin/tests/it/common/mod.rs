@@ -218,6 +218,8 @@ impl TestApp {
             access_log: false,
             max_in_flight: 128,
             max_in_flight_per_client: 16,
+            smtp_url: None,
+            mail_from: "Xã thử nghiệm <noreply@xa.example.vn>".into(),
         };
         let state = AppState::new(db.clone(), Arc::new(clock.clone()), settings)
             .await
