@@ -135,33 +135,6 @@ pub async fn count_active_admins(tx: &mut Tx, site_id: i64) -> sqlx::Result<i64>
     Ok(ids.len() as i64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn usernames() {
-        assert_eq!(
-            normalize_username(" NguyenVanA "),
-            Some("nguyenvana".into())
-        );
-        assert_eq!(
-            normalize_username("bbt.xa-sincheng_1"),
-            Some("bbt.xa-sincheng_1".into())
-        );
-        for bad in [
-            "ab",
-            "nguyễn",
-            "a b",
-            ".abc",
-            "x".repeat(33).as_str(),
-            "<script>",
-        ] {
-            assert_eq!(normalize_username(bad), None, "{bad}");
-        }
-    }
-}
-
 /// A staff member's own address and whether they hear of new questions.
 pub async fn mail_settings(db: &Db, user_id: i64) -> sqlx::Result<(String, bool)> {
     const SQL: &str = "SELECT email, notify_questions FROM users WHERE id = $1";
@@ -199,4 +172,31 @@ pub async fn set_mail_settings(
     crate::audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(
+            normalize_username(" NguyenVanA "),
+            Some("nguyenvana".into())
+        );
+        assert_eq!(
+            normalize_username("bbt.xa-sincheng_1"),
+            Some("bbt.xa-sincheng_1".into())
+        );
+        for bad in [
+            "ab",
+            "nguyễn",
+            "a b",
+            ".abc",
+            "x".repeat(33).as_str(),
+            "<script>",
+        ] {
+            assert_eq!(normalize_username(bad), None, "{bad}");
+        }
+    }
 }

@@ -2,7 +2,9 @@
 //! chromedriver): an author logs in, writes and submits an article, an
 //! editor approves it, and a reader finds it on the public site; an admin
 //! adds a page under Giới thiệu and a menu entry to it, and a reader on a
-//! 360 px phone opens it from the menu with the keyboard.
+//! 360 px phone opens it from the menu with the keyboard; a reader on the
+//! phone asks a question, an editor answers it, the reader finds the answer
+//! by the tracking code.
 //!
 //! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Where
 //! they are missing the test is skipped, except under CI, where it fails.
@@ -333,6 +335,73 @@ async fn author_writes_editor_approves_reader_reads() {
         c.current_url().await.unwrap().path(),
         "/gioi-thieu/di-tich-lich-su"
     );
+    // A reader on the phone asks a question through the plain form…
+    c.goto(&format!("{base}/hoi-dap")).await.unwrap();
+    page.click(Locator::LinkText("Gửi câu hỏi")).await;
+    page.type_into(Locator::Id("ho-ten"), "Sùng A Páo").await;
+    page.type_into(Locator::Id("dien-thoai"), "0987 654 321")
+        .await;
+    page.type_into(Locator::Id("tieu-de"), "Lịch tiêm chủng tháng này")
+        .await;
+    page.type_into(
+        Locator::Id("cau-hoi-noi-dung"),
+        "Trạm y tế xã tiêm vắc xin cho trẻ vào ngày nào trong tháng?",
+    )
+    .await;
+    page.click(Locator::Css("input[name='dong-y']")).await;
+    // A person takes longer than the form's minimum to write.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    page.click(Locator::Css("form.ask button[type=submit]"))
+        .await;
+    let code = page.text(Locator::Css("strong.tracking-code")).await;
+    assert!(code.starts_with("HD-"), "{code}");
+    let wide: f64 = c
+        .execute("return document.documentElement.scrollWidth", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        wide <= 360.0,
+        "the page is {wide} px wide on a 360 px phone"
+    );
+    // …an editor answers and publishes it…
+    c.set_window_size(1280, 900).await.unwrap();
+    login(&c, &base, "bientap").await;
+    page.text(Locator::XPath("//a[contains(text(), '1 câu hỏi mới')]"))
+        .await;
+    page.click(Locator::LinkText("Hỏi đáp")).await;
+    page.click(Locator::LinkText("Lịch tiêm chủng tháng này"))
+        .await;
+    assert!(
+        page.text(Locator::Css("dl.facts"))
+            .await
+            .contains("0987 654 321")
+    );
+    page.type_into(
+        Locator::Id("tra-loi"),
+        "Trạm y tế xã tiêm chủng mở rộng vào ngày 25 hằng tháng.",
+    )
+    .await;
+    page.click(Locator::Css("button[value='dang']")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã đăng câu hỏi"), "{notice}");
+    logout(&c).await;
+    // …and the reader finds the answer with the code, on the phone.
+    c.set_window_size(360, 740).await.unwrap();
+    c.goto(&format!("{base}/hoi-dap/tra-cuu")).await.unwrap();
+    page.type_into(Locator::Id("ma"), &code).await;
+    page.click(Locator::Css("form[action='/hoi-dap/tra-cuu'] button"))
+        .await;
+    page.click(Locator::LinkText("Đọc câu trả lời")).await;
+    let answer = page.text(Locator::Css("section.answer")).await;
+    assert!(answer.contains("ngày 25 hằng tháng"), "{answer}");
+    let shown = page.text(Locator::Css("main")).await;
+    assert!(
+        !shown.contains("Sùng A Páo") && !shown.contains("0987"),
+        "the asker is not named: {shown}"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
     // The register's document is in the library, with its file.
     c.goto(&format!("{base}/van-ban?loai=nghi-quyet&nam=2025"))
         .await
@@ -367,6 +436,10 @@ async fn author_writes_editor_approves_reader_reads() {
         "/van-ban".to_owned(),
         "/van-ban?loai=nghi-quyet&nam=2025".to_owned(),
         "/van-ban/12-nq-du-ve-xay-dung-nong-thon-moi-giai-doan-2025-2030".to_owned(),
+        "/hoi-dap".to_owned(),
+        "/hoi-dap/gui-cau-hoi".to_owned(),
+        "/hoi-dap/lich-tiem-chung-thang-nay-1".to_owned(),
+        format!("/hoi-dap/tra-cuu?ma={code}"),
     ];
     match axe_source() {
         Some(axe) => {

@@ -535,7 +535,7 @@ both_databases! {
         publish(&app, &b, "1/QĐ", "Về giao đất", "01/02/2026", &[("doc_field", &field.to_string())]).await;
         let r = app.post_form(&format!("/admin/van-ban/danh-muc/field/{field}/xoa"), &b, &[]).await;
         r.expect(StatusCode::BAD_REQUEST);
-        assert!(r.body.contains("đang được 1 văn bản dùng"));
+        assert!(r.body.contains("đang được 1 văn bản hoặc câu hỏi dùng"));
         app.post_form(&format!("/admin/van-ban/danh-muc/field/{field}"), &b, &[("name", "Đất đai, tài nguyên")]).await.expect(StatusCode::SEE_OTHER);
         assert!(app.get("/van-ban").await.body.contains("Đất đai, tài nguyên"));
     }

@@ -160,6 +160,9 @@ both_databases! {
         let code = code_of(&r);
         assert!(code.starts_with("HD-") && code.len() == 14, "{code}");
         let id = question_id(&app, TITLE).await;
+        // The field a question uses stays in the list.
+        let kept = bantin::content::document::terms::remove(&app.db, app.site().id, None, bantin::content::document::terms::List::Field, field, app.clock_now()).await.unwrap();
+        assert!(kept.unwrap_err().contains("câu hỏi"));
         // The asker's look-up: received, nothing more.
         let look = app.get(&format!("/hoi-dap/tra-cuu?ma={}", code.to_lowercase())).await;
         assert!(look.good().body.contains("Đã nhận, đang chờ xử lý."), "{}", look.body);
@@ -486,7 +489,7 @@ both_databases! {
         // Published: the asker hears, with the link and the code.
         let id = question_id(&app, TITLE).await;
         let v = version(&app, id).await;
-        let r = send(&router, with_cookie(&editor, Request::post(&format!("/admin/hoi-dap/{id}")), &[("csrf", editor.csrf.as_str()), ("tieu-de", TITLE), ("cau-hoi", BODY), ("tra-loi", "Mang giấy chứng sinh."), ("phien-ban", &v), ("thao-tac", "dang")])).await;
+        let r = send(&router, with_cookie(&editor, Request::post(format!("/admin/hoi-dap/{id}")), &[("csrf", editor.csrf.as_str()), ("tieu-de", TITLE), ("cau-hoi", BODY), ("tra-loi", "Mang giấy chứng sinh."), ("phien-ban", &v), ("thao-tac", "dang")])).await;
         r.expect(StatusCode::SEE_OTHER);
         let got = smtp.wait_for(2).await;
         let to_asker = got.iter().find(|m| m.contains(EMAIL)).expect("the asker's mail");
