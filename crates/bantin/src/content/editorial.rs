@@ -236,6 +236,9 @@ pub struct Prepared {
     pub placement: Option<(Option<super::page::Node>, i64, String)>,
     /// A document's register entry, checked.
     pub register: Option<super::document::Entry>,
+    /// Images of the body not stored yet (a Word file's), each standing in
+    /// the body as `docx::PLACEHOLDER` + its number.
+    pub body_images: Vec<(usize, Checked)>,
 }
 
 impl Prepared {
@@ -331,6 +334,7 @@ impl Desk<'_> {
             new_image,
             placement,
             register,
+            body_images: Vec::new(),
         })
     }
 
@@ -360,6 +364,22 @@ impl Desk<'_> {
             }
             None => None,
         };
+        // The body's own images, stored with the article.
+        let mut body_written = Vec::new();
+        for (number, checked) in &prepared.body_images {
+            let (image, w) =
+                media::store(&mut tx, &self.library, site_id, user, checked, now).await?;
+            content.body = content.body.replace(
+                &format!("src=\"{}{number}\"", super::docx::PLACEHOLDER),
+                &format!(
+                    "src=\"{}\" width=\"{}\" height=\"{}\"",
+                    image.url(),
+                    image.width,
+                    image.height
+                ),
+            );
+            body_written.push(w);
+        }
         let (kind, parent, position, shows) = match (&prepared.placement, &prepared.register) {
             (Some((parent, position, shows)), _) => (
                 article::Kind::Page,
@@ -421,6 +441,9 @@ impl Desk<'_> {
         }
         tx.commit().await?;
         if let Some(w) = written {
+            w.keep();
+        }
+        for w in body_written {
             w.keep();
         }
         Ok(id)

@@ -23,4 +23,5 @@ mod search;
 mod security;
 mod sites;
 mod stats;
+mod word;
 mod workflow;

@@ -63,6 +63,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(articles::list::list).post(articles::save::create),
         )
         .route("/articles/new", get(articles::editor::new_form))
+        .route("/articles/nhap-word", post(articles::word::import))
         .route(
             "/articles/{id}",
             get(articles::editor::edit).post(articles::save::save),
@@ -199,6 +200,9 @@ impl AdminLayout {
             Some("da-luu") => "Đã lưu.",
             Some("da-gui-duyet") => "Đã gửi bài cho Ban biên tập duyệt.",
             Some("da-xuat-ban") => "Đã xuất bản.",
+            Some("da-nhap-word") => {
+                "Đã nhập tệp Word thành bản nháp. Hãy xem lại nội dung, ảnh và bảng trước khi gửi duyệt."
+            }
             Some("da-dang-hoi-dap") => "Đã đăng câu hỏi và câu trả lời lên trang.",
             Some("da-tra-lai") => "Đã trả bài lại cho tác giả.",
             Some("da-go-bai") => "Đã gỡ bài khỏi trang.",

@@ -1,12 +1,13 @@
 //! Articles under `/admin/articles`: the list ([`list`]), the editor (new,
 //! edit: [`editor`]), saving, previewing and workflow actions ([`save`]),
-//! revisions ([`revisions`]). The rules and the writes are in
+//! revisions ([`revisions`]), a Word file made into a draft ([`word`]). The rules and the writes are in
 //! `content::editorial`; these handlers parse, call it and render.
 
 pub mod editor;
 pub mod list;
 pub mod revisions;
 pub mod save;
+pub mod word;
 
 use chrono::{DateTime, Utc};
 
