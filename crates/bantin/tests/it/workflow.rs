@@ -130,6 +130,12 @@ both_databases! {
         // The test clock: 02/03/2026 08:30 in Vietnam. Schedule 10:00.
         let r = act(&app, &editor, id, "xuat-ban", &[("publish_at", "2026-03-02T10:00")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The notice says when, not "Đã xuất bản".
+        let shown = app.get_as(r.redirect(), &editor).await;
+        assert!(shown.good().body.contains("Đã hẹn giờ đăng lúc 02/03/2026 10:00."), "{}", shown.body);
+        assert!(!shown.body.contains("Đã xuất bản."));
+        // The field shows and takes the Vietnamese form whatever the browser.
+        assert_eq!(shown.field("publish_at"), "02/03/2026 10:00");
         assert_eq!(public_status(&app, "lich-tiem-chung-thang-sau").await, StatusCode::NOT_FOUND);
         assert!(app.get_as("/admin/articles", &editor).await.body.contains("Hẹn giờ 02/03/2026 10:00"));
         app.clock.advance(Duration::minutes(89));

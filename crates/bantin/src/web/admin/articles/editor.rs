@@ -366,8 +366,14 @@ pub async fn edit(
         version: a.version,
     };
     let mut page = page(&state, &staff, shown).await?;
-    page.layout = page
-        .layout
-        .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref()));
+    let notice = query.as_ref().ok().and_then(|q| q.notice.as_deref());
+    page.layout = page.layout.notice(notice);
+    // Published for later is not published yet: say when it will be.
+    if notice == Some("da-xuat-ban")
+        && a.status == crate::content::article::Status::Published
+        && let Some(at) = a.published_at.filter(|at| *at > state.now())
+    {
+        page.layout.notice = format!("Đã hẹn giờ đăng lúc {}.", super::super::date(at));
+    }
     Ok(Html(page.render()?))
 }
