@@ -442,24 +442,116 @@ pub struct AdminListed {
     pub category_name: Option<String>,
 }
 
-/// Articles of a site for the admin, optionally of one status and/or one
-/// author, most recently changed first.
+/// What the staff's article list is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct AdminFilter {
+    pub status: Option<Status>,
+    /// Only this author's (an author sees only their own).
+    pub author_id: Option<i64>,
+    pub category_id: Option<i64>,
+    /// Dated (published, else created) in `[from, to)`: a month in Vietnam.
+    pub dated: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Folded words, each found in the title or the text (`vntext::fold`,
+    /// as the public search folds them).
+    pub words: Vec<String>,
+}
+
+impl AdminFilter {
+    /// The SQL condition (after `a.site_id = $1 AND a.kind = 'news'`) and
+    /// the values it binds, from `$2` on.
+    fn condition(&self) -> (String, Vec<Bound>) {
+        let mut sql = String::new();
+        let mut binds = Vec::new();
+        let push = |sql: &mut String, binds: &mut Vec<Bound>, clause: &str, value: Bound| {
+            binds.push(value);
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len() + 1)));
+        };
+        if let Some(s) = self.status {
+            push(
+                &mut sql,
+                &mut binds,
+                " AND a.status = ?",
+                Bound::Text(s.as_str().to_owned()),
+            );
+        }
+        if let Some(id) = self.author_id {
+            push(&mut sql, &mut binds, " AND a.author_id = ?", Bound::Int(id));
+        }
+        if let Some(id) = self.category_id {
+            push(
+                &mut sql,
+                &mut binds,
+                " AND a.category_id = ?",
+                Bound::Int(id),
+            );
+        }
+        if let Some((from, to)) = self.dated {
+            push(
+                &mut sql,
+                &mut binds,
+                " AND COALESCE(a.published_at, a.created_at) >= ?",
+                Bound::Time(from),
+            );
+            push(
+                &mut sql,
+                &mut binds,
+                " AND COALESCE(a.published_at, a.created_at) < ?",
+                Bound::Time(to),
+            );
+        }
+        for w in &self.words {
+            // Only a-z0-9 reach the pattern (folded words): nothing of it is SQL.
+            let pattern = format!("%{w}%");
+            binds.push(Bound::Text(pattern));
+            let n = binds.len() + 1;
+            sql.push_str(&format!(
+                " AND (a.search_title LIKE ${n} OR a.search_body LIKE ${n})"
+            ));
+        }
+        (sql, binds)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Bound {
+    Text(String),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Bound::Text(t) => q.bind(t.clone()),
+                Bound::Int(i) => q.bind(*i),
+                Bound::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}
+
+/// The staff's list: articles most recently changed first.
 pub async fn list_admin(
     db: &Db,
     site_id: i64,
-    status: Option<Status>,
-    author_id: Option<i64>,
+    filter: &AdminFilter,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<AdminListed>> {
-    const SQL: &str = "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
+    let (cond, binds) = filter.condition();
+    let sql = format!(
+        "SELECT a.id, a.title, a.slug, a.status, a.published_at, a.updated_at, a.version, \
          u.display_name AS author_name, c.name AS category_name \
          FROM articles a LEFT JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id \
-         WHERE a.site_id = $1 AND a.kind = 'news' AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3) \
-         ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5";
-    let status = status.map(Status::as_str);
-    with_db!(db, pool => sqlx::query_as(SQL)
-        .bind(site_id).bind(status).bind(author_id).bind(limit).bind(offset)
+         WHERE a.site_id = $1 AND a.kind = 'news'{cond} \
+         ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}",
+        limit = limit.max(0),
+        offset = offset.max(0)
+    );
+    with_db!(db, pool => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(site_id), &binds)
         .fetch_all(pool).await)
 }
 
@@ -484,16 +576,12 @@ pub async fn list_published_for(
         .fetch_all(pool).await)
 }
 
-pub async fn count_admin(
-    db: &Db,
-    site_id: i64,
-    status: Option<Status>,
-    author_id: Option<i64>,
-) -> sqlx::Result<i64> {
-    const SQL: &str = "SELECT COUNT(*) FROM articles a \
-         WHERE a.site_id = $1 AND a.kind = 'news' AND ($2 IS NULL OR a.status = $2) AND ($3 IS NULL OR a.author_id = $3)";
-    let status = status.map(Status::as_str);
-    with_db!(db, pool => sqlx::query_scalar(SQL).bind(site_id).bind(status).bind(author_id).fetch_one(pool).await)
+pub async fn count_admin(db: &Db, site_id: i64, filter: &AdminFilter) -> sqlx::Result<i64> {
+    let (cond, binds) = filter.condition();
+    let sql =
+        format!("SELECT COUNT(*) FROM articles a WHERE a.site_id = $1 AND a.kind = 'news'{cond}");
+    with_db!(db, pool => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(site_id), &binds)
+        .fetch_one(pool).await)
 }
 
 /// An article's editable content.

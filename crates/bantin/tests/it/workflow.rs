@@ -275,3 +275,83 @@ both_databases! {
         assert!(bad.body.contains("Bài viết cần có tiêu đề."));
     }
 }
+
+mod lists {
+    use super::*;
+
+    async fn bulk(
+        app: &TestApp,
+        b: &Browser,
+        action: &str,
+        ids: &[i64],
+    ) -> crate::common::TestResponse {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("thao-tac", action),
+            ("quay-lai", "/admin/articles?trang-thai=draft"),
+        ];
+        fields.extend(ids.iter().map(|i| ("chon", i.as_str())));
+        app.post_form("/admin/articles/hang-loat", b, &fields).await
+    }
+
+    async fn status_of(app: &TestApp, id: i64) -> String {
+        bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT status FROM articles WHERE id = $1").bind(id).fetch_one(pool).await.unwrap())
+    }
+
+    both_databases! {
+        async fn staff_search_filter_and_act_on_many_at_once(app) {
+            app.create_user("bientap", Role::Editor).await;
+            app.create_user("tacgia", Role::Author).await;
+            let editor = app.login("bientap").await;
+            let author = app.login("tacgia").await;
+            let a = write(&app, &author, "Hội nghị Đảng bộ xã Sín Chéng", "luu").await;
+            let b = write(&app, &author, "Thôn Nàn Sín làm đường", "luu").await;
+            let c = write(&app, &editor, "Lịch tiêm chủng", "luu").await;
+            // Search folds as the public search does, in title and text.
+            for q in ["sin cheng", "SÍN CHÉNG", "dang bo"] {
+                let r = app.get_as(&format!("/admin/articles?q={}", q.replace(' ', "+")), &editor).await;
+                assert!(r.good().body.contains("Hội nghị Đảng bộ xã Sín Chéng") && !r.body.contains("Lịch tiêm chủng"), "{q}");
+            }
+            // By author, status, month; an author sees only their own.
+            let editor_id: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE username = 'bientap'").fetch_one(pool).await.unwrap());
+            let r = app.get_as(&format!("/admin/articles?tac-gia={editor_id}"), &editor).await;
+            assert!(r.good().body.contains("Lịch tiêm chủng") && !r.body.contains("Nàn Sín"));
+            assert!(app.get_as("/admin/articles?thang=2026-03", &editor).await.good().body.contains("Nàn Sín"));
+            assert!(!app.get_as("/admin/articles?thang=2026-02", &editor).await.good().body.contains("Nàn Sín"));
+            assert!(!app.get_as("/admin/articles", &author).await.good().body.contains("Lịch tiêm chủng"));
+            for bad in ["thang=2026-13", "thang=abc", "trang-thai=x", "tac-gia=x", "chuyen-muc=1.5", "trang=0"] {
+                app.get_as(&format!("/admin/articles?{bad}"), &editor).await.expect(StatusCode::BAD_REQUEST);
+            }
+            // The author submits two drafts at once; publishing is not theirs.
+            let r = bulk(&app, &author, "xuat-ban", &[a, b]).await;
+            assert!(r.redirect().contains("xong=0&bo-qua=2"), "{}", r.redirect());
+            let r = bulk(&app, &author, "gui-duyet", &[a, b, c]).await;
+            assert!(r.redirect().contains("xong=2&bo-qua=1"), "another's draft is not the author's: {}", r.redirect());
+            assert_eq!((status_of(&app, a).await, status_of(&app, b).await), ("pending".into(), "pending".into()));
+            let shown = app.get_as(r.redirect(), &author).await;
+            assert!(shown.good().body.contains("Đã xử lý 2 bài; 1 bài không đổi được"));
+            // The editor publishes the three: each by the rules, each audited.
+            let r = bulk(&app, &editor, "xuat-ban", &[a, b, c]).await;
+            assert!(r.redirect().contains("xong=3&bo-qua=0"), "{}", r.redirect());
+            assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'article_publish'").await, 3);
+            let r = bulk(&app, &editor, "go-bai", &[a]).await;
+            assert!(r.redirect().contains("xong=1"));
+            assert_eq!(status_of(&app, a).await, "unpublished");
+            // Bad input: nothing chosen, an unknown action, a foreign id.
+            app.post_form("/admin/articles/hang-loat", &editor, &[("thao-tac", "xuat-ban")]).await.expect(StatusCode::BAD_REQUEST);
+            bulk(&app, &editor, "xoa", &[a]).await.expect(StatusCode::BAD_REQUEST);
+            app.post_form("/admin/articles/hang-loat", &editor, &[("thao-tac", "xuat-ban"), ("chon", "abc")]).await.expect(StatusCode::BAD_REQUEST);
+            // Another site's article is not this site's to move.
+            let other = bantin::site::manage::create(&app.db, None, bantin::site::manage::NewSite {
+                host: "xa-khac.example.vn", name: "Xã khác", parent: None, aliases: &[], public_url: None,
+            }, app.clock_now()).await.unwrap();
+            let page = bantin::content::import::parse("Tin xã khác\n\nNội dung.\n", None).unwrap();
+            let theirs = bantin::content::import::store(&app.db, other.id, None, &page, app.clock_now()).await.unwrap();
+            let theirs_id: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM articles WHERE site_id = $1").bind(other.id).fetch_one(pool).await.unwrap());
+            let _ = theirs;
+            let r = bulk(&app, &editor, "go-bai", &[theirs_id]).await;
+            assert!(r.redirect().contains("xong=0&bo-qua=1"), "{}", r.redirect());
+            assert_eq!(status_of(&app, theirs_id).await, "published");
+        }
+    }
+}

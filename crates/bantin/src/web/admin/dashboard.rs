@@ -21,6 +21,8 @@ struct Dashboard {
     my_drafts: Vec<Row>,
     pending: Vec<Row>,
     published: Vec<Row>,
+    /// The shared table without its selection boxes.
+    selectable: bool,
     /// Readers' questions nobody has taken up yet.
     new_questions: i64,
 }
@@ -40,15 +42,29 @@ pub async fn show(
     };
     let page = Dashboard {
         my_drafts: rows(
-            article::list_admin(db, site.id, Some(Status::Draft), mine, PER_SECTION, 0).await?,
+            article::list_admin(
+                db,
+                site.id,
+                &article::AdminFilter {
+                    status: Some(Status::Draft),
+                    author_id: mine,
+                    ..Default::default()
+                },
+                PER_SECTION,
+                0,
+            )
+            .await?,
             now,
         ),
         pending: rows(
             article::list_admin(
                 db,
                 site.id,
-                Some(Status::Pending),
-                pending_of,
+                &article::AdminFilter {
+                    status: Some(Status::Pending),
+                    author_id: pending_of,
+                    ..Default::default()
+                },
                 PER_SECTION,
                 0,
             )
@@ -60,6 +76,7 @@ pub async fn show(
             now,
         ),
         new_questions: crate::content::question::count_new(db, site.id).await?,
+        selectable: false,
         layout: AdminLayout::new(&staff, "dashboard", "Tổng quan")
             .notice(query.as_ref().ok().and_then(|q| q.notice.as_deref())),
     };

@@ -64,6 +64,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         )
         .route("/articles/new", get(articles::editor::new_form))
         .route("/articles/nhap-word", post(articles::word::import))
+        .route("/articles/hang-loat", post(articles::list::bulk))
         .route(
             "/articles/{id}",
             get(articles::editor::edit).post(articles::save::save),
