@@ -236,7 +236,7 @@ async fn author_writes_editor_approves_reader_reads() {
     page.type_into(Locator::Id("title"), "Thôn Nàn Sín ra quân làm đường")
         .await;
     page.type_into(
-        Locator::Id("body"),
+        Locator::Id("body-surface"),
         "Sáng nay, bà con thôn Nàn Sín ra quân làm đường liên thôn.\nCó 120 người tham gia.",
     )
     .await;
@@ -252,6 +252,126 @@ async fn author_writes_editor_approves_reader_reads() {
     page.click(Locator::Css("button[value='xuat-ban']")).await;
     let notice = page.text(Locator::Css("p.notice")).await;
     assert!(notice.contains("Đã xuất bản"), "{notice}");
+
+    // The editor pastes what Word put on the clipboard: the server cleans
+    // it, the editor shows the structure and a placeholder for the image
+    // Word could not hand over.
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    page.type_into(Locator::Id("title"), "Kết quả chuyển đổi số quý I")
+        .await;
+    page.click(Locator::Id("body-surface")).await;
+    let word = crate::common::fixture_text("word-clipboard.html");
+    c.execute(
+        "const dt = new DataTransfer(); dt.setData('text/html', arguments[0]); dt.setData('text/plain', 'Kết quả');\
+         document.getElementById('body-surface').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));",
+        vec![serde_json::json!(word)],
+    )
+    .await
+    .unwrap();
+    let placeholder = page
+        .text(Locator::Css("#body-surface .missing-image"))
+        .await;
+    assert!(placeholder.contains("clip_image002.jpg"), "{placeholder}");
+    let status = page.text(Locator::Css(".editor-status")).await;
+    assert!(status.contains("1 ảnh không dán được"), "{status}");
+    page.click(Locator::Css("button[value='xuat-ban']")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã xuất bản"), "{notice}");
+    page.click(Locator::LinkText("Xem trên trang")).await;
+    let shown = c
+        .execute(
+            "const b = document.querySelector('article .body'); return [b.querySelectorAll('table tr').length, b.querySelectorAll('table th').length, b.querySelectorAll('ul > li').length, b.innerHTML];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown[0], 3, "three rows: {}", shown[3]);
+    assert_eq!(shown[1], 4, "a header row: {}", shown[3]);
+    assert_eq!(shown[2], 3, "the three bullets: {}", shown[3]);
+    let html = shown[3].as_str().unwrap();
+    assert!(
+        html.contains("<strong>hoàn thành</strong>") && !html.contains("mso-"),
+        "{html}"
+    );
+
+    // A Word file becomes a draft with its table and its photo.
+    let docx = data.path().join("ket-qua-tiem-chung.docx");
+    std::fs::write(&docx, crate::word::report_docx()).unwrap();
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("tep-word"))
+        .await
+        .unwrap()
+        .send_keys(docx.to_str().unwrap())
+        .await
+        .unwrap();
+    page.click(Locator::Css("form.word-import button")).await;
+    let notice = page.text(Locator::Css("p.notice")).await;
+    assert!(notice.contains("Đã nhập tệp Word"), "{notice}");
+    assert_eq!(
+        c.find(Locator::Id("title"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Kết quả tiêm chủng tháng 11")
+    );
+    let imported = page.text(Locator::Css("#body-surface")).await;
+    assert!(
+        imported.contains("Sín Chéng") && imported.contains("214 trẻ"),
+        "{imported}"
+    );
+    let (rows, img): (i64, String) = {
+        let v = c
+            .execute(
+                "const s = document.getElementById('body-surface'); const i = s.querySelector('img'); return [s.querySelectorAll('tr').length, i ? i.getAttribute('src') + '|' + i.alt : ''];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (v[0].as_i64().unwrap(), v[1].as_str().unwrap().to_owned())
+    };
+    assert_eq!(rows, 3);
+    assert!(
+        img.starts_with("/media/") && img.ends_with("|Cán bộ y tế tiêm cho trẻ tại trạm"),
+        "{img}"
+    );
+
+    // Typed text survives the page being closed without saving.
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    page.click(Locator::Id("body-surface")).await;
+    page.type_into(
+        Locator::Id("body-surface"),
+        "Bản nháp chưa kịp lưu về lịch họp thôn.",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Leaving asks first (the page has unsaved text); the test says leave.
+    c.execute(
+        "setTimeout(() => { location.href = '/admin'; }, 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = c.accept_alert().await;
+    page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    page.click(Locator::XPath("//button[text()='Khôi phục bản đang soạn']"))
+        .await;
+    let restored = page.text(Locator::Css("#body-surface")).await;
+    assert!(restored.contains("Bản nháp chưa kịp lưu"), "{restored}");
+    c.execute(
+        "setTimeout(() => { location.href = '/admin'; }, 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = c.accept_alert().await;
+    page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
     logout(&c).await;
 
     // A reader finds it from the home page.
@@ -280,7 +400,7 @@ async fn author_writes_editor_approves_reader_reads() {
     page.type_into(Locator::Id("title"), "Di tích lịch sử")
         .await;
     page.type_into(
-        Locator::Id("body"),
+        Locator::Id("body-surface"),
         "Đình làng Sín Chéng được xếp hạng di tích cấp tỉnh năm 2010.",
     )
     .await;
@@ -379,7 +499,7 @@ async fn author_writes_editor_approves_reader_reads() {
             .contains("0987 654 321")
     );
     page.type_into(
-        Locator::Id("tra-loi"),
+        Locator::Id("tra-loi-surface"),
         "Trạm y tế xã tiêm chủng mở rộng vào ngày 25 hằng tháng.",
     )
     .await;

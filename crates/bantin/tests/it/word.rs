@@ -33,7 +33,7 @@ fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// A report as a commune writes one: a title, a paragraph, a table with a
 /// header row, an embedded photo with alt text.
-fn report_docx() -> Vec<u8> {
+pub fn report_docx() -> Vec<u8> {
     let row = |cells: &[&str], header: bool| {
         let pr = if header {
             "<w:trPr><w:tblHeader/></w:trPr>"

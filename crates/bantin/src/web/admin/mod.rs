@@ -13,6 +13,7 @@ mod menu;
 mod notices;
 mod organisation;
 mod pages;
+mod paste;
 mod questions;
 mod redirects;
 mod settings;
@@ -65,6 +66,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/articles/new", get(articles::editor::new_form))
         .route("/articles/nhap-word", post(articles::word::import))
         .route("/articles/hang-loat", post(articles::list::bulk))
+        .route("/dan", post(paste::clean))
         .route(
             "/articles/{id}",
             get(articles::editor::edit).post(articles::save::save),
