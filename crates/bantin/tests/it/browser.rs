@@ -620,6 +620,68 @@ async fn author_writes_editor_approves_reader_reads() {
     page.click(Locator::Css("form.stack button[type=submit]"))
         .await;
     page.text(Locator::XPath("//h1[text()='Tổng quan']")).await;
+    logout(&c).await;
+
+    // Every staff page, as the site's admin: no axe-core violation, and
+    // nothing wider than a 360 px phone (wide tables scroll in their box).
+    login(&c, &base, "quantri").await;
+    let admin_pages = [
+        "/admin",
+        "/admin/articles",
+        "/admin/articles/new",
+        "/admin/articles/1",
+        "/admin/pages",
+        "/admin/pages/new",
+        "/admin/van-ban",
+        "/admin/van-ban/new",
+        "/admin/van-ban/danh-muc",
+        "/admin/van-ban/y-kien",
+        "/admin/lanh-dao",
+        "/admin/co-cau",
+        "/admin/hoi-dap",
+        "/admin/hoi-dap/1",
+        "/admin/danh-gia",
+        "/admin/media",
+        "/admin/stats",
+        "/admin/categories",
+        "/admin/chuyen-huong",
+        "/admin/menu",
+        "/admin/bao-tri",
+        "/admin/users",
+        "/admin/settings",
+        "/admin/audit",
+        "/admin/tai-khoan",
+    ];
+    if let Some(axe) = axe_source() {
+        let mut problems: Vec<String> = Vec::new();
+        for width in [360, 1366] {
+            c.set_window_size(width, 900).await.unwrap();
+            for path in admin_pages {
+                c.goto(&format!("{base}{path}")).await.unwrap();
+                for v in axe_violations(&c, &axe).await {
+                    problems.push(format!("{path} at {width} px: {v}"));
+                }
+                if width == 360 {
+                    let wide = c
+                        .execute("return document.documentElement.scrollWidth", vec![])
+                        .await
+                        .unwrap()
+                        .as_f64()
+                        .unwrap();
+                    if wide > 360.0 {
+                        let culprits = c
+                            .execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll')).slice(0, 4).map(e => e.tagName + '.' + e.className).join(', ')", vec![])
+                            .await
+                            .unwrap();
+                        problems.push(format!(
+                            "{path} is {wide} px wide on a 360 px phone: {culprits}"
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
     c.close().await.unwrap();
 }
 
