@@ -196,6 +196,46 @@ both_databases! {
         assert_eq!(stale.status, StatusCode::CONFLICT);
     }
 
+    async fn revisions_are_numbered_in_turn_and_compared_word_by_word(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let e = app.login("bientap").await;
+        let id = write(&app, &e, "Lịch họp thôn", "luu").await;
+        // Status changes move the article's version but keep no revision.
+        act(&app, &e, id, "xuat-ban", &[]).await.expect(StatusCode::SEE_OTHER);
+        act(&app, &e, id, "go-bai", &[]).await.expect(StatusCode::SEE_OTHER);
+        let v = version_of(&app, &e, id).await;
+        app.post_multipart(&format!("/admin/articles/{id}"), &e,
+            &[("version", &v), ("title", "Lịch họp thôn"), ("body", "Họp thôn lúc 14 giờ tại nhà văn hoá thôn."), ("action", "luu")], None)
+            .await.expect(StatusCode::SEE_OTHER);
+        let page = app.get_as(&format!("/admin/articles/{id}"), &e).await;
+        let versions: Vec<i64> = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT version FROM article_revisions WHERE article_id = $1 ORDER BY version").bind(id).fetch_all(pool).await.unwrap());
+        assert_eq!(versions.len(), 4);
+        assert_ne!(versions, vec![1, 2, 3, 4], "the versions skip");
+        for n in 1..=4 {
+            assert!(page.good().body.contains(&format!(">Phiên bản {n}<")), "numbered in turn: {n}");
+        }
+        assert!(!page.body.contains(">Phiên bản 5<") && !page.body.contains(">Phiên bản 6<"));
+        let revs: Vec<i64> = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM article_revisions WHERE article_id = $1 ORDER BY version").bind(id).fetch_all(pool).await.unwrap());
+        let shown = app.get_as(&format!("/admin/articles/{id}/revisions/{}", revs[3]), &e).await;
+        assert!(shown.good().body.contains("<h1>Phiên bản 4</h1>"));
+        // Compared, whichever order they are asked in.
+        for (a, b) in [(revs[0], revs[3]), (revs[3], revs[0])] {
+            let c = app.get_as(&format!("/admin/articles/{id}/so-sanh?tu={a}&den={b}"), &e).await;
+            let body = &c.good().body;
+            assert!(body.contains("So sánh phiên bản 1 và 4"), "{body}");
+            assert!(body.contains("<ins>") && body.contains("<del>"), "{body}");
+            assert!(body.contains("14 giờ") || body.contains("14</ins>"), "{body}");
+        }
+        for bad in ["tu=abc&den=1", "den=1", ""] {
+            app.get_as(&format!("/admin/articles/{id}/so-sanh?{bad}"), &e).await.expect(StatusCode::BAD_REQUEST);
+        }
+        app.get_as(&format!("/admin/articles/{id}/so-sanh?tu={}&den=999999", revs[0]), &e).await.expect(StatusCode::NOT_FOUND);
+        // Another article's revision is not this one's.
+        let other = write(&app, &e, "Bài khác", "luu").await;
+        let other_rev: i64 = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM article_revisions WHERE article_id = $1").bind(other).fetch_one(pool).await.unwrap());
+        app.get_as(&format!("/admin/articles/{id}/so-sanh?tu={}&den={other_rev}", revs[0]), &e).await.expect(StatusCode::NOT_FOUND);
+    }
+
     async fn public_pages_show_changes_at_once_or_within_a_second(app) {
         app.create_user("bientap", Role::Editor).await;
         let e = app.login("bientap").await;

@@ -75,6 +75,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             "/articles/{id}/revisions/{rev}",
             get(articles::revisions::show),
         )
+        .route("/articles/{id}/so-sanh", get(articles::revisions::compare))
         .route(
             "/articles/{id}/revisions/{rev}/restore",
             post(articles::revisions::restore),

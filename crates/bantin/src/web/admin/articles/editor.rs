@@ -20,7 +20,8 @@ use crate::web::state::AppState;
 
 struct RevisionRow {
     id: i64,
-    version: i64,
+    /// 1, 2, 3… for the article.
+    number: i64,
     date: String,
     user: String,
 }
@@ -247,7 +248,7 @@ pub async fn page(
             .into_iter()
             .map(|r| RevisionRow {
                 id: r.id,
-                version: r.version,
+                number: r.number,
                 date: date(r.created_at),
                 user: r.user_name.unwrap_or_default(),
             })
