@@ -106,6 +106,91 @@
       run("insertHTML", html + "</tbody></table><p><br></p>");
     }
 
+    // An image from the site's library or a new upload, with its alt text
+    // (required: Circular 32/2017 Art. 18) and an optional caption.
+    function image() {
+      var range = null;
+      var sel = window.getSelection();
+      if (sel.rangeCount && surface.contains(sel.anchorNode)) range = sel.getRangeAt(0).cloneRange();
+      var dialog = document.createElement("dialog");
+      dialog.className = "image-dialog";
+      dialog.setAttribute("aria-labelledby", surface.id + "-img-title");
+      dialog.innerHTML =
+        "<form method=\"dialog\" class=\"stack\">" +
+        "<h2 id=\"" + surface.id + "-img-title\">Chèn ảnh</h2>" +
+        "<p><label for=\"" + surface.id + "-img-file\">Tải ảnh mới lên</label><input id=\"" + surface.id + "-img-file\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\"></p>" +
+        "<fieldset><legend>Hoặc chọn ảnh đã có</legend><div class=\"image-choices\" role=\"radiogroup\"></div></fieldset>" +
+        "<p><label for=\"" + surface.id + "-img-alt\">Mô tả ảnh cho người không xem được ảnh (bắt buộc)</label><input id=\"" + surface.id + "-img-alt\" aria-required=\"true\" maxlength=\"250\"></p>" +
+        "<p><label for=\"" + surface.id + "-img-cap\">Chú thích dưới ảnh (không bắt buộc)</label><input id=\"" + surface.id + "-img-cap\" maxlength=\"300\"></p>" +
+        "<p class=\"editor-status\" role=\"status\"></p>" +
+        "<p><button type=\"submit\" value=\"insert\">Chèn ảnh</button> <button type=\"button\" class=\"secondary\" data-close>Huỷ</button></p>" +
+        "</form>";
+      document.body.appendChild(dialog);
+      var choices = dialog.querySelector(".image-choices");
+      var say = dialog.querySelector(".editor-status");
+      var chosen = null;
+      fetch("/admin/anh", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (list) {
+        if (!list.length) choices.textContent = "Chưa có ảnh nào.";
+        list.forEach(function (img, i) {
+          var label = document.createElement("label");
+          label.className = "image-choice";
+          var radio = document.createElement("input");
+          radio.type = "radio";
+          radio.name = surface.id + "-img";
+          radio.value = String(i);
+          radio.addEventListener("change", function () { chosen = img; });
+          var thumb = document.createElement("img");
+          thumb.src = img.thumb;
+          thumb.alt = "";
+          label.appendChild(radio);
+          label.appendChild(thumb);
+          label.appendChild(document.createTextNode(img.name));
+          choices.appendChild(label);
+        });
+      }).catch(function () { choices.textContent = "Không tải được danh sách ảnh."; });
+      dialog.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
+      dialog.addEventListener("close", function () { dialog.remove(); surface.focus(); });
+      function insert(img) {
+        var alt = dialog.querySelector("#" + surface.id + "-img-alt").value.trim();
+        var cap = dialog.querySelector("#" + surface.id + "-img-cap").value.trim();
+        var tag = "<img src=\"" + escapeHtml(img.url) + "\" width=\"" + img.width + "\" height=\"" + img.height + "\" alt=\"" + escapeHtml(alt) + "\">";
+        var html = cap ? "<figure>" + tag + "<figcaption>" + escapeHtml(cap) + "</figcaption></figure><p><br></p>" : "<p>" + tag + "</p>";
+        // The page outside a modal dialog is inert: close it first.
+        dialog.close();
+        surface.focus();
+        if (range) { sel.removeAllRanges(); sel.addRange(range); }
+        document.execCommand("insertHTML", false, html);
+        sync();
+      }
+      dialog.querySelector("form").addEventListener("submit", function (e) {
+        e.preventDefault();
+        var alt = dialog.querySelector("#" + surface.id + "-img-alt");
+        if (!alt.value.trim()) {
+          say.textContent = "Hãy viết mô tả ảnh: người dùng trình đọc màn hình nghe mô tả này thay cho ảnh.";
+          alt.focus();
+          return;
+        }
+        var file = dialog.querySelector("#" + surface.id + "-img-file").files[0];
+        if (!file) {
+          if (!chosen) { say.textContent = "Hãy chọn một ảnh hoặc tải ảnh mới lên."; return; }
+          insert(chosen);
+          return;
+        }
+        say.textContent = "Đang tải ảnh lên…";
+        var data = new FormData();
+        data.append("csrf", csrfOf(form));
+        data.append("tep", file);
+        fetch("/admin/anh", { method: "POST", credentials: "same-origin", body: data })
+          .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+          .then(function (res) {
+            if (!res[0]) { say.textContent = res[1].error || "Không tải được ảnh."; return; }
+            insert(res[1]);
+          })
+          .catch(function () { say.textContent = "Không tải được ảnh."; });
+      });
+      dialog.showModal();
+    }
+
     var buttons = [
       ["Đoạn văn", function () { run("formatBlock", "<p>"); }, "", null],
       ["Tiêu đề", function () { block("h2"); }, "", "h2"],
@@ -118,6 +203,7 @@
       ["Danh sách số", function () { run("insertOrderedList"); }, "", "insertOrderedList"],
       ["Trích dẫn", function () { block("blockquote"); }, "", "blockquote"],
       ["Bảng", table, "", null],
+      ["Ảnh", image, "", null],
       ["Hoàn tác", function () { run("undo"); }, "Ctrl+Z", null],
       ["Làm lại", function () { run("redo"); }, "Ctrl+Y", null]
     ];

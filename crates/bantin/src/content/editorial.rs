@@ -277,6 +277,7 @@ impl Desk<'_> {
     /// featured image); a new image is decoded, not stored.
     pub async fn prepare(&self, input: &Input, upload: Option<Upload>) -> Result<Prepared, Error> {
         let mut content = clean(input, self.site.tone_style()).map_err(Error::Invalid)?;
+        content.body = media::responsive(self.db, self.site.id, &content.body).await?;
         if let Some(id) = content.category_id
             && category::find(self.db, self.site.id, id).await?.is_none()
         {
@@ -369,15 +370,26 @@ impl Desk<'_> {
         for (number, checked) in &prepared.body_images {
             let (image, w) =
                 media::store(&mut tx, &self.library, site_id, user, checked, now).await?;
-            content.body = content.body.replace(
-                &format!("src=\"{}{number}\"", super::docx::PLACEHOLDER),
-                &format!(
-                    "src=\"{}\" width=\"{}\" height=\"{}\"",
-                    image.url(),
-                    image.width,
-                    image.height
-                ),
-            );
+            // `<img src="/media/docx-N" alt="…">`: the stored image's own tag.
+            let at = format!("<img src=\"{}{number}\"", super::docx::PLACEHOLDER);
+            if let Some(start) = content.body.find(&at) {
+                let end = content.body[start..]
+                    .find('>')
+                    .map_or(content.body.len(), |e| start + e + 1);
+                let tag = content.body[start..end].to_owned();
+                let alt = tag
+                    .split_once(" alt=\"")
+                    .and_then(|(_, r)| r.split_once('"'))
+                    .map_or(String::new(), |(a, _)| {
+                        a.replace("&quot;", "\"")
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&amp;", "&")
+                    });
+                content
+                    .body
+                    .replace_range(start..end, &image.body_tag(&alt, ""));
+            }
             body_written.push(w);
         }
         let (kind, parent, position, shows) = match (&prepared.placement, &prepared.register) {

@@ -504,6 +504,92 @@ pub async fn find_by_url(db: &Db, site_id: i64, url: &str) -> sqlx::Result<Optio
     with_db!(db, pool => sqlx::query_as(SQL).bind(site_id).bind(name).fetch_optional(pool).await)
 }
 
+/// How wide the body's images are shown: the screen on a phone, the
+/// article's column (48rem) on wider screens.
+pub const BODY_SIZES: &str = "(max-width: 48rem) 100vw, 48rem";
+
+impl Image {
+    /// `srcset` over the copies this image has (400, 1200 and the original).
+    pub fn srcset(&self) -> String {
+        let mut parts: Vec<String> = VARIANT_WIDTHS
+            .iter()
+            .rev()
+            .filter(|w| self.width > i64::from(**w))
+            .map(|w| format!("{} {w}w", self.url_for_width(*w)))
+            .collect();
+        parts.push(format!("{} {}w", self.url(), self.width));
+        parts.join(", ")
+    }
+
+    /// The body's `<img>` of this image: its size, so the page does not
+    /// jump as it loads, and the copies a phone picks the small one from.
+    pub fn body_tag(&self, alt: &str, title: &str) -> String {
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", crate::content::html::escape(title))
+        };
+        let srcset = if self.width > i64::from(VARIANT_WIDTHS[VARIANT_WIDTHS.len() - 1]) {
+            format!(" srcset=\"{}\" sizes=\"{BODY_SIZES}\"", self.srcset())
+        } else {
+            String::new()
+        };
+        format!(
+            "<img src=\"{}\"{srcset} width=\"{}\" height=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
+            self.url(),
+            self.width,
+            self.height,
+            crate::content::html::escape(alt)
+        )
+    }
+}
+
+/// The value of `name="…"` in a tag as the sanitiser writes it.
+fn attr_of<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let end = tag[at..].find('"')? + at;
+    Some(&tag[at..end])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The body's images of this site given their size and their small copies
+/// (sanitised HTML in, the same with each `/media/` image's tag rebuilt);
+/// other images are left as they are.
+pub async fn responsive(db: &Db, site_id: i64, html: &str) -> sqlx::Result<String> {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find("<img ") {
+        let Some(len) = rest[at..].find('>') else {
+            break;
+        };
+        let tag = &rest[at..at + len + 1];
+        out.push_str(&rest[..at]);
+        let image = match attr_of(tag, "src") {
+            Some(src) if src.starts_with("/media/") => find_by_url(db, site_id, src).await?,
+            _ => None,
+        };
+        match image {
+            Some(image) => {
+                let alt = unescape(attr_of(tag, "alt").unwrap_or(""));
+                let title = unescape(attr_of(tag, "title").unwrap_or(""));
+                out.push_str(&image.body_tag(&alt, &title));
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

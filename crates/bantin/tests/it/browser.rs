@@ -339,6 +339,44 @@ async fn author_writes_editor_approves_reader_reads() {
         "{img}"
     );
 
+    // An image from the library, inserted with its alt text, reaches the
+    // page with the small copy phones load.
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    page.type_into(Locator::Id("title"), "Ảnh tiêm chủng").await;
+    page.type_into(Locator::Id("body-surface"), "Buổi tiêm chủng tháng 11.")
+        .await;
+    page.click(Locator::XPath(
+        "//div[@role='toolbar']/button[text()='Ảnh']",
+    ))
+    .await;
+    page.click(Locator::Css(".image-choice input")).await;
+    page.click(Locator::Css(".image-dialog button[value='insert']"))
+        .await;
+    let said = page
+        .text(Locator::Css(".image-dialog .editor-status"))
+        .await;
+    assert!(said.contains("mô tả ảnh"), "alt text is asked for: {said}");
+    page.type_into(
+        Locator::Id("body-surface-img-alt"),
+        "Trẻ được tiêm tại trạm y tế",
+    )
+    .await;
+    page.click(Locator::Css(".image-dialog button[value='insert']"))
+        .await;
+    page.text(Locator::Css("#body-surface img")).await;
+    page.click(Locator::Css("button[value='xuat-ban']")).await;
+    page.click(Locator::LinkText("Xem trên trang")).await;
+    let img = c
+        .execute(
+            "const i = document.querySelector('article .body img'); return [i.getAttribute('srcset') || '', i.alt, i.getAttribute('width') || ''];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(img[0].as_str().unwrap().contains("-400.jpg 400w"), "{img}");
+    assert_eq!(img[1], "Trẻ được tiêm tại trạm y tế");
+    assert_eq!(img[2], "800");
+
     // Typed text survives the page being closed without saving.
     c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
     page.click(Locator::Id("body-surface")).await;

@@ -126,7 +126,8 @@ both_databases! {
         assert!(body.contains(r#"<thead><tr><th scope="col">Thôn</th><th scope="col">Số trẻ</th></tr></thead><tbody><tr><td>Nàn Sín</td><td>120</td></tr><tr><td>Sín Chéng</td><td>94</td></tr></tbody>"#), "{body}");
         // The photo went through the image pipeline, with its alt text.
         let image: String = app.scalar("SELECT name || '.' || ext FROM images").await;
-        assert!(body.contains(&format!(r#"<img src="/media/{image}" width="800" height="600" alt="Cán bộ y tế tiêm cho trẻ tại trạm">"#)), "{body}");
+        let stem = image.trim_end_matches(".jpg");
+        assert!(body.contains(&format!(r#"<img src="/media/{image}" srcset="/media/{stem}-400.jpg 400w, /media/{image} 800w" sizes="(max-width: 48rem) 100vw, 48rem" width="800" height="600" alt="Cán bộ y tế tiêm cho trẻ tại trạm" loading="lazy">"#)), "{body}");
         app.get_as(&format!("/media/{image}"), &b).await.good();
         let editor = app.get_as(r.header("location"), &b).await;
         assert!(editor.good().body.contains("Đã nhập tệp Word thành bản nháp"));
@@ -169,5 +170,54 @@ both_databases! {
         let r = import(&app, &stranger, "bao-cao.docx", &report_docx()).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(app.count_articles().await, 0);
+    }
+}
+
+both_databases! {
+    async fn body_images_get_their_size_and_small_copies(app) {
+        app.create_user("bientap", Role::Editor).await;
+        let b = app.login("bientap").await;
+        // The editor's picker: upload, then list.
+        let big = {
+            let img = DynamicImage::ImageRgb8(RgbImage::from_fn(1600, 900, |x, y| Rgb([(x % 200) as u8, (y % 180) as u8, 60])));
+            let mut out = Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+            out.into_inner()
+        };
+        let r = app.post_multipart("/admin/anh", &b, &[], Some(("tep", "cau-treo.jpg", &big))).await;
+        let up: serde_json::Value = serde_json::from_str(&r.good().body).unwrap();
+        let url = up["url"].as_str().unwrap().to_owned();
+        assert_eq!((up["width"].as_i64(), up["height"].as_i64()), (Some(1600), Some(900)));
+        let list: serde_json::Value = serde_json::from_str(&app.get_as("/admin/anh", &b).await.good().body).unwrap();
+        assert_eq!(list[0]["url"].as_str(), Some(url.as_str()));
+        let bad = app.post_multipart("/admin/anh", &b, &[], Some(("tep", "x.jpg", b"not an image"))).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // What the editor inserts: the image with its alt text (and a caption).
+        let body = format!(r#"<p>Cầu treo mới.</p><figure><img src="{url}" alt="Cầu treo bản Nàn Sín"><figcaption>Cầu treo khánh thành tháng 11</figcaption></figure>"#);
+        let r = app.post_multipart("/admin/articles", &b, &[("title", "Khánh thành cầu treo"), ("body", &body), ("action", "xuat-ban")], None).await;
+        let id = article_id_of(&r);
+        let stored: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles WHERE id = $1").bind(id).fetch_one(pool).await.unwrap());
+        let stem = url.trim_end_matches(".jpg");
+        let tag = format!(r#"<img src="{url}" srcset="{stem}-400.jpg 400w, {stem}-1200.jpg 1200w, {url} 1600w" sizes="(max-width: 48rem) 100vw, 48rem" width="1600" height="900" alt="Cầu treo bản Nàn Sín" loading="lazy">"#);
+        assert!(stored.contains(&tag), "{stored}");
+        assert!(stored.contains("<figcaption>Cầu treo khánh thành tháng 11</figcaption>"), "{stored}");
+        let page = app.get("/tin-tuc/khanh-thanh-cau-treo").await;
+        assert!(page.good().body.contains(&tag));
+        // Saved again: the same tag, not a second srcset.
+        let editor = app.get_as(&format!("/admin/articles/{id}"), &b).await;
+        let (version, again) = (editor.field("version"), editor.field("body"));
+        app.post_multipart(&format!("/admin/articles/{id}"), &b, &[("title", "Khánh thành cầu treo"), ("body", &again), ("version", &version), ("action", "luu")], None)
+            .await.expect(StatusCode::SEE_OTHER);
+        let resaved: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles WHERE id = $1").bind(id).fetch_one(pool).await.unwrap());
+        assert_eq!(resaved, stored);
+        // Another site's picker does not list this site's images, and its
+        // articles do not get this site's image made responsive.
+        let other = bantin::site::manage::create(&app.db, None, bantin::site::manage::NewSite {
+            host: "xa-khac.example.vn", name: "Xã khác", parent: None, aliases: &[], public_url: None,
+        }, app.clock_now()).await.unwrap();
+        let html = bantin::content::media::responsive(&app.db, other.id, &format!(r#"<p><img src="{url}" alt="x"></p>"#)).await.unwrap();
+        assert!(!html.contains("srcset"), "{html}");
+        app.create_user_on(other.id, "khac", Role::Editor).await;
+        app.state.reload_sites().await.unwrap();
     }
 }

@@ -123,3 +123,73 @@ pub async fn upload(
         Err(e) => Err(anyhow::anyhow!(e).into()),
     }
 }
+
+/// An image as the editor's picker sees it.
+#[derive(serde::Serialize)]
+pub struct Picked {
+    url: String,
+    thumb: String,
+    name: String,
+    width: i64,
+    height: i64,
+}
+
+fn picked(i: &media::Image) -> Picked {
+    Picked {
+        url: i.url(),
+        thumb: i.url_for_width(400),
+        name: i.original.clone(),
+        width: i.width,
+        height: i.height,
+    }
+}
+
+/// `GET /admin/anh`: the site's newest images, for the editor's picker.
+pub async fn library_json(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<axum::Json<Vec<Picked>>, AppError> {
+    let images = media::list(state.db(), staff.site.id, 60).await?;
+    Ok(axum::Json(images.iter().map(picked).collect()))
+}
+
+/// `POST /admin/anh`: an image uploaded from the editor; the same checks,
+/// pipeline and quota as the image page; answers the stored image.
+pub async fn upload_json(
+    State(state): State<AppState>,
+    staff: Staff,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let multipart =
+        multipart.map_err(|_| AppError::BadRequest("Dữ liệu biểu mẫu không hợp lệ.".into()))?;
+    let form = read_multipart(multipart).await?;
+    staff.check_csrf(form.text("csrf"))?;
+    let Some((_, name, bytes)) = form.file else {
+        return Err(AppError::BadRequest("Chưa chọn tệp ảnh.".into()));
+    };
+    if !state.upload_quota().take(staff.user.id) {
+        return Err(too_many_uploads());
+    }
+    let upload = media::Upload {
+        file_name: name,
+        bytes,
+    };
+    match media::upload(
+        state.db(),
+        &state.library(),
+        staff.site.id,
+        Some(staff.user.id),
+        upload,
+        state.now(),
+    )
+    .await
+    {
+        Ok(image) => Ok(axum::Json(picked(&image)).into_response()),
+        Err(media::StoreError::Rejected(r)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "error": r.to_string() })),
+        )
+            .into_response()),
+        Err(e) => Err(anyhow::anyhow!(e).into()),
+    }
+}

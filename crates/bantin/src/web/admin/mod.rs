@@ -67,6 +67,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/articles/nhap-word", post(articles::word::import))
         .route("/articles/hang-loat", post(articles::list::bulk))
         .route("/dan", post(paste::clean))
+        .route("/anh", get(media::library_json).post(media::upload_json))
         .route(
             "/articles/{id}",
             get(articles::editor::edit).post(articles::save::save),
