@@ -271,17 +271,23 @@ pub async fn page(
     })
 }
 
+/// A new article's fields as the form starts: the site's news category,
+/// the staff member's display name as the byline (which they may clear).
+pub async fn new_input(state: &AppState, staff: &Staff) -> Result<Input, AppError> {
+    let default_category =
+        category::find_by_slug(state.db(), staff.site.id, category::DEFAULT_SLUG).await?;
+    Ok(Input {
+        category_id: default_category.map(|c| c.id),
+        byline: staff.user.display_name.clone(),
+        ..Input::default()
+    })
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<Html<String>, AppError> {
-    let default_category =
-        category::find_by_slug(state.db(), staff.site.id, category::DEFAULT_SLUG).await?;
-    let input = Input {
-        category_id: default_category.map(|c| c.id),
-        byline: staff.user.display_name.clone(),
-        ..Input::default()
-    };
+    let input = new_input(&state, &staff).await?;
     let shown = Shown {
         article: None,
         input,

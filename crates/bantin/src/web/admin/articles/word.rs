@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::editor::{self, Shown};
 use crate::content::article::Kind;
-use crate::content::category;
 use crate::content::docx;
 use crate::content::editorial::{self, Input};
 use crate::content::media::{self, Upload};
@@ -23,16 +22,9 @@ use crate::web::state::AppState;
 
 /// The new-article editor again, with why the file was refused.
 async fn refused(state: &AppState, staff: &Staff, error: String) -> Result<Response, AppError> {
-    let default_category =
-        category::find_by_slug(state.db(), staff.site.id, category::DEFAULT_SLUG).await?;
-    let input = Input {
-        category_id: default_category.map(|c| c.id),
-        byline: staff.user.display_name.clone(),
-        ..Input::default()
-    };
     let shown = Shown {
         article: None,
-        input,
+        input: editor::new_input(state, staff).await?,
         error,
         version: 0,
     };
@@ -94,15 +86,11 @@ pub async fn import(
             }
         }
     }
-    let default_category =
-        category::find_by_slug(state.db(), staff.site.id, category::DEFAULT_SLUG).await?;
     let input = Input {
         title: converted.title,
         body: html,
-        category_id: default_category.map(|c| c.id),
-        byline: staff.user.display_name.clone(),
         kind: Kind::News,
-        ..Input::default()
+        ..editor::new_input(&state, &staff).await?
     };
     let site = staff.site.clone();
     let desk = editor::desk(&state, &staff, &site);
