@@ -336,6 +336,8 @@ enum Kind {
 enum Block {
     Text(Kind, Vec<Inline>),
     Table(Table),
+    /// An image with its caption (`<figure>`, as the editor inserts one).
+    Figure(Vec<Inline>, Vec<Inline>),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -560,7 +562,7 @@ impl Walker {
             match name {
                 "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
                 | "address" | "center" | "section" | "article" | "header" | "footer" | "main"
-                | "aside" | "figure" | "figcaption" | "dd" | "dt" | "body" | "html" => {
+                | "aside" | "figcaption" | "dd" | "dt" | "body" | "html" => {
                     let in_item = matches!(self.kind, Kind::Item { .. });
                     let style = e.style();
                     let class = e.attr("class").unwrap_or("").to_ascii_lowercase();
@@ -655,6 +657,29 @@ impl Walker {
                     self.line.push(img);
                 }
                 "hr" => self.flush(),
+                "figure" => {
+                    self.flush();
+                    let (mut image, mut caption) = (Vec::new(), Vec::new());
+                    for child in &e.children {
+                        match child {
+                            Node::El(c) if c.name == "figcaption" => {
+                                self.inline(&c.children, ctx, &mut caption)
+                            }
+                            other => self.inline(std::slice::from_ref(other), ctx, &mut image),
+                        }
+                    }
+                    let has_image = image
+                        .iter()
+                        .any(|i| matches!(i, Inline::Image { .. } | Inline::Missing(_)));
+                    if has_image {
+                        self.blocks.push(Block::Figure(image, caption));
+                    } else {
+                        // A figure of text only: its text as a paragraph.
+                        image.extend(caption);
+                        self.line = image;
+                        self.flush();
+                    }
+                }
                 _ if holds_blocks(e) => {
                     let inner = Ctx {
                         fmt: fmt_of(e, ctx.fmt),
@@ -737,6 +762,10 @@ impl Walker {
                             lines.push(l);
                         }
                         Block::Text(_, line) => lines.push(line),
+                        Block::Figure(image, caption) => {
+                            lines.push(image);
+                            lines.push(caption);
+                        }
                         Block::Table(inner) => {
                             for row in inner.rows {
                                 let mut l = Vec::new();
@@ -989,6 +1018,16 @@ fn render(blocks: &[Block]) -> String {
                 render_inline(line, false, &mut out);
                 out.push_str(&close);
                 out.push('\n');
+            }
+            Block::Figure(image, caption) => {
+                out.push_str("<figure>");
+                render_inline(image, false, &mut out);
+                if has_content(caption) {
+                    out.push_str("<figcaption>");
+                    render_inline(caption, false, &mut out);
+                    out.push_str("</figcaption>");
+                }
+                out.push_str("</figure>\n");
             }
             Block::Table(t) => {
                 out.push_str("<table>");

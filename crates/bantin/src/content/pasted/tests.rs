@@ -214,3 +214,15 @@ fn odd_input_does_not_break_it() {
         "<ul><li>a</li><li>b</li></ul>"
     );
 }
+
+#[test]
+fn the_editors_own_figures_stay_figures() {
+    // Chromium sometimes leaves a styled span in an edited body, which makes
+    // the whole body go through the cleaner: what the editor made survives.
+    let html = r#"<p>Trước <span style="color: rgb(0, 0, 0);">ảnh</span>.</p><figure><img src="/media/0123456789abcdef0123456789abcdef.jpg" alt="Cầu treo"><figcaption>Cầu treo <em>mới</em></figcaption></figure><p>Sau.</p>"#;
+    let h = clean(html).html;
+    assert_eq!(
+        h,
+        "<p>Trước ảnh.</p>\n<figure><img src=\"/media/0123456789abcdef0123456789abcdef.jpg\" alt=\"Cầu treo\"><figcaption>Cầu treo <em>mới</em></figcaption></figure>\n<p>Sau.</p>\n"
+    );
+}
