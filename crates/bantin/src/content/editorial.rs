@@ -611,6 +611,10 @@ impl Desk<'_> {
             detail,
         };
         audit::record(&mut tx, entry, now).await?;
+        // What they were typing is now saved: its autosave goes.
+        if let Some(u) = user {
+            super::autosave::drop_in(&mut tx, article.id, u).await?;
+        }
         tx.commit().await?;
         if let Some(w) = written {
             w.keep();

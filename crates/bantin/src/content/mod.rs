@@ -3,6 +3,7 @@
 //! ratings, readers' questions and their answers, maintenance notices, images, and the import of captured pages.
 
 pub mod article;
+pub mod autosave;
 pub mod cache;
 pub mod category;
 pub mod document;

@@ -90,6 +90,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0013_questions.sql"),
         include_str!("../../migrations/postgres/0013_questions.sql"),
     ),
+    (
+        14,
+        "autosave",
+        include_str!("../../migrations/sqlite/0014_autosave.sql"),
+        include_str!("../../migrations/postgres/0014_autosave.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

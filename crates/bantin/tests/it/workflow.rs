@@ -395,3 +395,73 @@ mod lists {
         }
     }
 }
+
+mod autosave {
+    use super::*;
+
+    async fn send(app: &TestApp, b: &Browser, id: i64, body: &str) -> crate::common::TestResponse {
+        app.post_form(
+            &format!("/admin/articles/{id}/tu-luu"),
+            b,
+            &[
+                ("version", "1"),
+                ("title", "Lịch họp (đang sửa)"),
+                ("body", body),
+                ("byline", "Hoàng Văn Tư"),
+            ],
+        )
+        .await
+    }
+
+    both_databases! {
+        async fn what_is_being_typed_is_kept_on_the_server_until_saved(app) {
+            app.create_user("tacgia", Role::Author).await;
+            app.create_user("tacgia2", Role::Author).await;
+            app.create_user("bientap", Role::Editor).await;
+            let a = app.login("tacgia").await;
+            let other = app.login("tacgia2").await;
+            let e = app.login("bientap").await;
+            let id = write(&app, &a, "Lịch họp", "luu").await;
+            let before: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles WHERE id = $1").bind(id).fetch_one(pool).await.unwrap());
+            let page = app.get_as(&format!("/admin/articles/{id}"), &a).await;
+            assert!(page.good().body.contains(&format!("data-autosave=\"/admin/articles/{id}/tu-luu\"")));
+            app.clock.advance(Duration::seconds(40));
+            send(&app, &a, id, "<p>Họp lúc 14 giờ <script>x()</script></p>").await.expect(StatusCode::NO_CONTENT);
+            // Within seconds again: refused; 30 s later: replaced, still one.
+            send(&app, &a, id, "<p>Lần hai</p>").await.expect(StatusCode::TOO_MANY_REQUESTS);
+            app.clock.advance(Duration::seconds(30));
+            send(&app, &a, id, "<p>Họp lúc 14 giờ tại nhà văn hoá.</p>").await.expect(StatusCode::NO_CONTENT);
+            assert_eq!(app.count("SELECT COUNT(*) FROM article_autosaves").await, 1, "folded into one");
+            // The article itself did not change, and no revision was made.
+            let now: String = bantin::with_db!(&app.db, pool => sqlx::query_scalar("SELECT body FROM articles WHERE id = $1").bind(id).fetch_one(pool).await.unwrap());
+            assert_eq!(now, before);
+            assert_eq!(app.count("SELECT COUNT(*) FROM article_revisions r JOIN articles x ON x.id = r.article_id WHERE x.kind = 'news'").await, 1);
+            // Opening the article offers it; opening it shows it, sanitised.
+            let page = app.get_as(&format!("/admin/articles/{id}"), &a).await;
+            assert!(page.good().body.contains("Có bản tự lưu lúc 02/03/2026 08:31"), "{}", page.body);
+            let shown = app.get_as(&format!("/admin/articles/{id}?ban-tu-luu=1"), &a).await;
+            assert_eq!(shown.good().field("title"), "Lịch họp (đang sửa)");
+            assert!(shown.field("body").contains("tại nhà văn hoá"));
+            // Nobody else sees it; another author may not send one; the editor may.
+            assert!(!app.get_as(&format!("/admin/articles/{id}"), &e).await.good().body.contains("bản tự lưu"));
+            send(&app, &other, id, "<p>x</p>").await.expect(StatusCode::FORBIDDEN);
+            // Saving drops it.
+            let v = version_of(&app, &a, id).await;
+            app.post_multipart(&format!("/admin/articles/{id}"), &a, &[("version", &v), ("title", "Lịch họp"), ("body", "Họp lúc 14 giờ."), ("action", "luu")], None)
+                .await.expect(StatusCode::SEE_OTHER);
+            assert_eq!(app.count("SELECT COUNT(*) FROM article_autosaves").await, 0);
+            assert!(!app.get_as(&format!("/admin/articles/{id}"), &a).await.good().body.contains("bản tự lưu"));
+            // Another site's staff reach nothing of it.
+            let site = bantin::site::manage::create(&app.db, None, bantin::site::manage::NewSite {
+                host: "xa-khac.example.vn", name: "Xã khác", parent: None, aliases: &[], public_url: None,
+            }, app.clock_now()).await.unwrap();
+            app.create_user_on(site.id, "khac", Role::Admin).await;
+            let change = bantin::site::manage::Change { host: Some("xa-nay.example.vn".into()), ..Default::default() };
+            bantin::site::manage::update(&app.db, None, app.site().id, change, app.clock_now()).await.unwrap();
+            app.state.reload_sites().await.unwrap();
+            let theirs = app.login_on(Some("xa-khac.example.vn"), "khac").await;
+            app.post_form(&format!("/admin/articles/{id}/tu-luu"), &theirs, &[("body", "<p>x</p>")]).await.expect(StatusCode::NOT_FOUND);
+            assert_eq!(app.count("SELECT COUNT(*) FROM article_autosaves").await, 0);
+        }
+    }
+}

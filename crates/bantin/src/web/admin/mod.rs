@@ -77,6 +77,7 @@ pub fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(articles::revisions::show),
         )
         .route("/articles/{id}/so-sanh", get(articles::revisions::compare))
+        .route("/articles/{id}/tu-luu", post(articles::save::autosave))
         .route(
             "/articles/{id}/revisions/{rev}/restore",
             post(articles::revisions::restore),
@@ -253,4 +254,7 @@ pub struct ListQuery {
     pub trang: Option<String>,
     #[serde(rename = "trang-thai")]
     pub status: Option<String>,
+    /// The editor opened with one's autosaved text.
+    #[serde(rename = "ban-tu-luu")]
+    pub autosaved: Option<String>,
 }

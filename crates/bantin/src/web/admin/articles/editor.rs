@@ -60,6 +60,10 @@ pub struct EditorPage {
     lint: Vec<LintNote>,
     revisions: Vec<RevisionRow>,
     article_id: i64,
+    /// When one's autosaved text (newer than the last save) was kept; empty: none.
+    autosaved_at: String,
+    /// The editor shows the autosaved text.
+    showing_autosave: bool,
     max_upload_mb: u64,
     /// A page: its parent, position and what it shows below its text.
     is_page: bool,
@@ -254,6 +258,8 @@ pub async fn page(
             })
             .collect(),
         article_id: shown.article.map_or(0, |a| a.id),
+        autosaved_at: String::new(),
+        showing_autosave: false,
         max_upload_mb: state.settings().max_upload_bytes / (1024 * 1024),
         is_page,
         parents,
@@ -366,13 +372,28 @@ pub async fn edit(
 ) -> Result<Html<String>, AppError> {
     let site = staff.site.clone();
     let a = desk(&state, &staff, &site).load(id).await?;
+    let kept =
+        crate::content::autosave::find(state.db(), site.id, a.id, staff.user.id, a.updated_at)
+            .await?;
+    let wanted = query.as_ref().ok().is_some_and(|q| q.autosaved.is_some());
+    let mut input = input_of(&state, site.id, &a).await?;
+    if let Some(k) = kept.as_ref().filter(|_| wanted) {
+        input.title = k.title.clone();
+        input.summary = k.summary.clone();
+        input.body = k.body.clone();
+        input.byline = k.byline.clone();
+    }
     let shown = Shown {
-        input: input_of(&state, site.id, &a).await?,
+        input,
         article: Some(&a),
         error: String::new(),
         version: a.version,
     };
     let mut page = page(&state, &staff, shown).await?;
+    if let Some(k) = &kept {
+        page.autosaved_at = super::super::date(k.saved_at);
+        page.showing_autosave = wanted;
+    }
     let notice = query.as_ref().ok().and_then(|q| q.notice.as_deref());
     page.layout = page.layout.notice(notice);
     // Published for later is not published yet: say when it will be.

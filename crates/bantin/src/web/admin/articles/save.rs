@@ -260,3 +260,60 @@ pub async fn save(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct AutosaveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    byline: String,
+}
+
+/// `POST /admin/articles/{id}/tu-luu`: what the editor is typing, kept
+/// as the person's one autosave of the article (the article itself does
+/// not change). 204; 429 when sent again within seconds.
+pub async fn autosave(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    crate::web::form::VForm(form): crate::web::form::VForm<AutosaveForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let site = staff.site.clone();
+    let desk = desk(&state, &staff, &site);
+    let a = desk.load(id).await?;
+    if !desk.allowed(Some(&a), Action::Edit) {
+        return Err(AppError::Forbidden("Bạn không được sửa bài này.".into()));
+    }
+    let typed = crate::content::autosave::Typed {
+        based_on: form.version.trim().parse().unwrap_or(a.version),
+        title: &form.title,
+        summary: &form.summary,
+        body: &form.body,
+        byline: &form.byline,
+    };
+    match crate::content::autosave::keep(
+        state.db(),
+        site.id,
+        a.id,
+        staff.user.id,
+        &typed,
+        site.tone_style(),
+        state.now(),
+    )
+    .await?
+    {
+        crate::content::autosave::Outcome::Saved => Ok(StatusCode::NO_CONTENT.into_response()),
+        crate::content::autosave::Outcome::TooSoon => Err(AppError::TooMany(
+            "Tự lưu quá dày: hãy đợi vài giây.".into(),
+        )),
+    }
+}
