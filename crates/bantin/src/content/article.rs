@@ -107,6 +107,8 @@ pub struct Article {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub featured_image: String,
+    /// The featured image's text alternative.
+    pub featured_alt: String,
     pub category_name: Option<String>,
     pub category_slug: Option<String>,
 }
@@ -267,8 +269,8 @@ pub async fn find_public(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Article>> {
     const SQL: &str = "SELECT a.id, a.title, a.slug, a.summary, a.body, a.byline, a.status, \
-         a.published_at, a.updated_at, a.version, a.featured_image, c.name AS category_name, \
-         c.slug AS category_slug \
+         a.published_at, a.updated_at, a.version, a.featured_image, a.featured_alt, \
+         c.name AS category_name, c.slug AS category_slug \
          FROM articles a LEFT JOIN categories c ON c.id = a.category_id \
          WHERE a.site_id = $1 AND a.slug = $2 AND a.kind = 'news' AND a.status = 'published' AND a.published_at <= $3";
     with_db!(db, pool => sqlx::query_as(SQL)
@@ -282,6 +284,8 @@ pub struct NewArticle<'a> {
     pub site_id: i64,
     pub author_id: Option<i64>,
     pub featured_image: &'a str,
+    /// The featured image's text alternative.
+    pub featured_alt: &'a str,
     pub category_id: Option<i64>,
     pub title: &'a str,
     pub summary: &'a str,
@@ -311,16 +315,17 @@ pub async fn insert(
 ) -> sqlx::Result<Option<(i64, String)>> {
     const SQL: &str = "INSERT INTO articles (site_id, category_id, title, slug, summary, body, \
          byline, status, published_at, created_at, updated_at, version, source_hash, author_id, \
-         updated_by, featured_image, search_title, search_body, kind, parent_id, position, shows) \
+         updated_by, featured_image, search_title, search_body, kind, parent_id, position, shows, \
+         featured_alt) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $12, $13, $14, $15, \
-         $16, $17, $18, $19) \
+         $16, $17, $18, $19, $20) \
          ON CONFLICT DO NOTHING RETURNING id";
     const TAKEN: &str = "SELECT \
          EXISTS (SELECT 1 FROM articles WHERE site_id = $1 AND source_hash = $2), \
          EXISTS (SELECT 1 FROM articles WHERE site_id = $1 AND slug = $3)";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
-         byline, category_id, featured_image, user_id, created_at) \
-         VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)";
+         byline, category_id, featured_image, user_id, created_at, featured_alt) \
+         VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     let (search_title, search_body) =
         crate::search::folded_fields(new.title, new.summary, new.body);
     let mut n = 1;
@@ -336,6 +341,7 @@ pub async fn insert(
             .bind(new.published_at).bind(now).bind(new.source_hash).bind(new.author_id)
             .bind(new.featured_image).bind(&search_title).bind(&search_body)
             .bind(new.kind.as_str()).bind(new.parent_id).bind(new.position).bind(new.shows)
+            .bind(new.featured_alt)
             .fetch_optional(&mut *conn).await)?;
         if let Some(id) = id {
             break (id, slug);
@@ -358,6 +364,7 @@ pub async fn insert(
     with_tx!(tx, conn => sqlx::query(REVISION)
         .bind(id).bind(new.title).bind(new.summary).bind(new.body).bind(new.byline)
         .bind(new.category_id).bind(new.featured_image).bind(new.author_id).bind(now)
+        .bind(new.featured_alt)
         .execute(&mut *conn).await.map(|_| ()))?;
     tx.content_changed();
     Ok(Some((id, slug)))
@@ -390,6 +397,7 @@ pub struct Editable {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub featured_image: String,
+    pub featured_alt: String,
     pub review_comment: String,
     pub author_name: Option<String>,
     pub updated_by_name: Option<String>,
@@ -414,6 +422,7 @@ impl Editable {
             byline: self.byline.clone(),
             category_id: self.category_id,
             featured_image: self.featured_image.clone(),
+            featured_alt: self.featured_alt.clone(),
         }
     }
 }
@@ -421,7 +430,7 @@ impl Editable {
 pub async fn find_editable(db: &Db, site_id: i64, id: i64) -> sqlx::Result<Option<Editable>> {
     const SQL: &str = "SELECT a.id, a.category_id, a.author_id, a.title, a.slug, a.summary, a.body, \
          a.byline, a.status, a.published_at, a.created_at, a.updated_at, a.version, a.featured_image, \
-         a.review_comment, au.display_name AS author_name, ub.display_name AS updated_by_name, \
+         a.featured_alt, a.review_comment, au.display_name AS author_name, ub.display_name AS updated_by_name, \
          a.kind, a.parent_id, a.position, a.shows \
          FROM articles a LEFT JOIN users au ON au.id = a.author_id LEFT JOIN users ub ON ub.id = a.updated_by \
          WHERE a.site_id = $1 AND a.id = $2";
@@ -593,6 +602,8 @@ pub struct Content {
     pub byline: String,
     pub category_id: Option<i64>,
     pub featured_image: String,
+    /// The featured image's text alternative.
+    pub featured_alt: String,
 }
 
 /// A change to an article: new content, a new status, or both.
@@ -620,11 +631,11 @@ pub async fn apply(
 ) -> sqlx::Result<Option<i64>> {
     const CONTENT: &str = "UPDATE articles SET title = $1, summary = $2, body = $3, byline = $4, \
          category_id = $5, featured_image = $6, updated_at = $7, updated_by = $8, version = version + 1, \
-         search_title = $12, search_body = $13 || search_extra \
+         search_title = $12, search_body = $13 || search_extra, featured_alt = $14 \
          WHERE site_id = $9 AND id = $10 AND version = $11 RETURNING version";
     const REVISION: &str = "INSERT INTO article_revisions (article_id, version, title, summary, body, \
-         byline, category_id, featured_image, user_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+         byline, category_id, featured_image, user_id, created_at, featured_alt) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
     const STATUS: &str = "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), \
          review_comment = COALESCE($3, review_comment), updated_at = $4, updated_by = $5, \
          version = version + 1 WHERE site_id = $6 AND id = $7 AND version = $8 RETURNING version";
@@ -634,13 +645,14 @@ pub async fn apply(
         let updated: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(CONTENT)
             .bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline).bind(c.category_id)
             .bind(&c.featured_image).bind(now).bind(user_id).bind(site_id).bind(id).bind(version)
-            .bind(&search.0).bind(&search.1)
+            .bind(&search.0).bind(&search.1).bind(&c.featured_alt)
             .fetch_optional(&mut *conn).await)?;
         let Some(v) = updated else { return Ok(None) };
         version = v;
         with_tx!(tx, conn => sqlx::query(REVISION)
             .bind(id).bind(version).bind(&c.title).bind(&c.summary).bind(&c.body).bind(&c.byline)
             .bind(c.category_id).bind(&c.featured_image).bind(user_id).bind(now)
+            .bind(&c.featured_alt)
             .execute(&mut *conn).await.map(|_| ()))?;
     }
     if let Some(status) = change.status {

@@ -92,8 +92,8 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     }
 }
 
-/// An article page's data: the article and its featured image's URL.
-pub type PublicArticle = Option<Arc<(article::Article, String)>>;
+/// An article page's data: the article and its featured image.
+pub type PublicArticle = Option<Arc<(article::Article, media::Featured)>>;
 
 /// The public reads, cached.
 #[derive(Default)]
@@ -114,8 +114,8 @@ pub struct Chrome {
 }
 
 impl PublicReads {
-    /// The public article at `slug` (and its featured image, sized for
-    /// sharing), as [`article::find_public`].
+    /// The public article at `slug` and its featured image, as
+    /// [`article::find_public`].
     pub async fn article(
         &self,
         db: &Db,
@@ -131,13 +131,8 @@ impl PublicReads {
         let found = match article::find_public(db, site_id, slug, now).await? {
             None => None,
             Some(a) => {
-                let image = match a.featured_image.as_str() {
-                    "" => String::new(),
-                    url => media::find_by_url(db, site_id, url)
-                        .await?
-                        .map(|i| i.url_for_width(1200))
-                        .unwrap_or_default(),
-                };
+                let image =
+                    media::Featured::of(db, site_id, &a.featured_image, &a.featured_alt).await?;
                 Some(Arc::new((a, image)))
             }
         };

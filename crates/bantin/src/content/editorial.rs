@@ -25,6 +25,7 @@ use crate::site::Site;
 pub const MAX_TITLE: usize = 300;
 pub const MAX_SUMMARY: usize = 600;
 pub const MAX_BYLINE: usize = 120;
+pub const MAX_ALT: usize = 300;
 
 /// Who acts.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +44,8 @@ pub struct Input {
     pub category_id: Option<i64>,
     /// `/media/…` of an image already in the library, or empty.
     pub featured_image: String,
+    /// What the featured image shows, for those who cannot see it.
+    pub featured_alt: String,
     /// `dd/mm/yyyy HH:mm` (or the `datetime-local` form), Vietnamese time.
     pub publish_at: String,
     pub review_comment: String,
@@ -64,6 +67,7 @@ impl Input {
             byline: a.byline.clone(),
             category_id: a.category_id,
             featured_image: a.featured_image.clone(),
+            featured_alt: a.featured_alt.clone(),
             publish_at: a.published_at.map(schedule_value).unwrap_or_default(),
             review_comment: a.review_comment.clone(),
             kind: a.kind,
@@ -118,6 +122,7 @@ pub fn clean(input: &Input, style: Option<vntext::ToneStyle>) -> Result<Content,
     let title = one_line(&input.title);
     let summary = one_line(&input.summary);
     let byline = one_line(&input.byline);
+    let featured_alt = one_line(&input.featured_alt);
     let body = sanitize::body(&input.body, style);
     if title.is_empty() {
         return Err("Bài viết cần có tiêu đề.".into());
@@ -131,6 +136,9 @@ pub fn clean(input: &Input, style: Option<vntext::ToneStyle>) -> Result<Content,
     if byline.chars().count() > MAX_BYLINE {
         return Err(format!("Tên tác giả dài quá {MAX_BYLINE} ký tự."));
     }
+    if featured_alt.chars().count() > MAX_ALT {
+        return Err(format!("Mô tả ảnh đại diện dài quá {MAX_ALT} ký tự."));
+    }
     // A document's text is optional: its abstract and files are the
     // document.
     if sanitize::plain_text(&body).is_empty() && input.kind != article::Kind::Document {
@@ -143,6 +151,7 @@ pub fn clean(input: &Input, style: Option<vntext::ToneStyle>) -> Result<Content,
         byline,
         category_id: input.category_id,
         featured_image: input.featured_image.clone(),
+        featured_alt,
     })
 }
 
@@ -250,6 +259,19 @@ impl Prepared {
         }
         content
     }
+
+    /// Circular 32/2017 Art. 18: an image that is kept comes with a text
+    /// alternative (a preview may go without, to see the image first).
+    fn check_alt(&self) -> Result<(), Error> {
+        let has_image = self.new_image.is_some() || !self.content.featured_image.is_empty();
+        if has_image && self.content.featured_alt.is_empty() {
+            return Err(Error::Invalid(
+                "Hãy ghi mô tả ảnh đại diện (ảnh cho thấy gì), cho người không xem được ảnh."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Desk<'_> {
@@ -287,6 +309,9 @@ impl Desk<'_> {
             Some(upload) => Some(media::check(upload, self.library.max_bytes).await?),
             None => None,
         };
+        if new_image.is_none() && content.featured_image.is_empty() {
+            content.featured_alt.clear();
+        }
         if new_image.is_none() && !content.featured_image.is_empty() {
             content.featured_image =
                 match media::find_by_url(self.db, self.site.id, &content.featured_image).await? {
@@ -350,6 +375,7 @@ impl Desk<'_> {
         if !self.allowed(None, action) {
             return Err(Error::Forbidden);
         }
+        prepared.check_alt()?;
         let status =
             status_change(action, Status::Draft, input, self.now).map_err(Error::Invalid)?;
         let (site_id, now) = (self.site.id, self.now);
@@ -415,6 +441,7 @@ impl Desk<'_> {
             site_id,
             author_id: user,
             featured_image: &content.featured_image,
+            featured_alt: &content.featured_alt,
             category_id: content.category_id.filter(|_| kind == article::Kind::News),
             title: &content.title,
             summary: &content.summary,
@@ -474,6 +501,9 @@ impl Desk<'_> {
     ) -> Result<i64, Error> {
         if !self.allowed(Some(article), action) {
             return Err(Error::Forbidden);
+        }
+        if let Some(prepared) = &prepared {
+            prepared.check_alt()?;
         }
         let mut change =
             status_change(action, article.status, input, self.now).map_err(Error::Invalid)?;
@@ -564,6 +594,7 @@ impl Desk<'_> {
                 byline: r.byline,
                 category_id: r.category_id,
                 featured_image: r.featured_image,
+                featured_alt: r.featured_alt,
             }),
             ..Change::default()
         };

@@ -529,18 +529,69 @@ impl Image {
         } else {
             format!(" title=\"{}\"", crate::content::html::escape(title))
         };
+        self.tag(&self.url(), "", alt, &format!("{title} loading=\"lazy\""))
+    }
+
+    /// An article's featured image: at the top of the page, so loaded at
+    /// once; its plain `src` the 1200 px copy for browsers without
+    /// `srcset`.
+    pub fn featured_tag(&self, alt: &str) -> String {
+        self.tag(
+            &self.url_for_width(VARIANT_WIDTHS[0]),
+            " class=\"featured\"",
+            alt,
+            " fetchpriority=\"high\"",
+        )
+    }
+
+    fn tag(&self, src: &str, class: &str, alt: &str, rest: &str) -> String {
         let srcset = if self.width > i64::from(VARIANT_WIDTHS[VARIANT_WIDTHS.len() - 1]) {
             format!(" srcset=\"{}\" sizes=\"{BODY_SIZES}\"", self.srcset())
         } else {
             String::new()
         };
         format!(
-            "<img src=\"{}\"{srcset} width=\"{}\" height=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
-            self.url(),
+            "<img{class} src=\"{src}\"{srcset} width=\"{}\" height=\"{}\" alt=\"{}\"{rest}>",
             self.width,
             self.height,
             crate::content::html::escape(alt)
         )
+    }
+}
+
+/// An article's featured image as its page shows it.
+#[derive(Clone, Debug, Default)]
+pub struct Featured {
+    /// The `<img>`, escaped; empty without an image.
+    pub tag: String,
+    /// The copy social sites show (`/media/…`, 1200 px), or empty.
+    pub share: String,
+    pub alt: String,
+}
+
+impl Featured {
+    /// The featured image at `url` (a site's `/media/…`, or the `data:`
+    /// URL of a preview's new image) with its text alternative.
+    pub async fn of(db: &Db, site_id: i64, url: &str, alt: &str) -> sqlx::Result<Featured> {
+        if url.starts_with("data:image/") {
+            return Ok(Featured {
+                tag: format!(
+                    "<img class=\"featured\" src=\"{}\" alt=\"{}\">",
+                    crate::content::html::escape(url),
+                    crate::content::html::escape(alt)
+                ),
+                share: String::new(),
+                alt: alt.to_owned(),
+            });
+        }
+        Ok(match find_by_url(db, site_id, url).await? {
+            Some(image) => Featured {
+                tag: image.featured_tag(alt),
+                share: image.url_for_width(VARIANT_WIDTHS[0]),
+                alt: alt.to_owned(),
+            },
+            None => Featured::default(),
+        })
     }
 }
 

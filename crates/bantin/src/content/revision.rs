@@ -30,6 +30,7 @@ pub struct Revision {
     pub byline: String,
     pub category_id: Option<i64>,
     pub featured_image: String,
+    pub featured_alt: String,
     pub created_at: DateTime<Utc>,
     pub user_name: Option<String>,
 }
@@ -46,7 +47,7 @@ pub async fn find(db: &Db, article_id: i64, id: i64) -> sqlx::Result<Option<Revi
     const SQL: &str = "SELECT r.id, (SELECT COUNT(*) FROM article_revisions x \
          WHERE x.article_id = r.article_id AND x.version <= r.version) AS number, \
          r.version, r.title, r.summary, r.body, r.byline, r.category_id, \
-         r.featured_image, r.created_at, u.display_name AS user_name \
+         r.featured_image, r.featured_alt, r.created_at, u.display_name AS user_name \
          FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
          WHERE r.article_id = $1 AND r.id = $2";
     with_db!(db, pool => sqlx::query_as(SQL).bind(article_id).bind(id).fetch_optional(pool).await)

@@ -96,6 +96,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0014_autosave.sql"),
         include_str!("../../migrations/postgres/0014_autosave.sql"),
     ),
+    (
+        15,
+        "featured image alt",
+        include_str!("../../migrations/sqlite/0015_featured_alt.sql"),
+        include_str!("../../migrations/postgres/0015_featured_alt.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

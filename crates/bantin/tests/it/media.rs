@@ -85,18 +85,39 @@ both_databases! {
         app.create_user("bientap", Role::Editor).await;
         let b = app.login("bientap").await;
         let photo = photo_with_gps(1600, 900);
+        // Without its text alternative the image is not kept, nor the article.
         let r = app.post_multipart("/admin/articles", &b,
-            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("action", "xuat-ban")],
+            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("featured_alt", "  "), ("action", "xuat-ban")],
+            Some(("new_image", "le-hoi.jpg", &photo))).await;
+        r.expect(StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Hãy ghi mô tả ảnh đại diện"), "{}", r.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM images").await, 0);
+        assert_eq!(app.count_articles().await, 0);
+        let r = app.post_multipart("/admin/articles", &b,
+            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("featured_alt", "Đoàn múa lân trước đình làng"), ("action", "xuat-ban")],
             Some(("new_image", "le-hoi.jpg", &photo))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = app.get("/tin-tuc/le-hoi-xuan").await;
-        let img = crate::common::html::attr_of(&page.body, "img", ("class", "featured"), "src").unwrap();
+        let attr = |name| crate::common::html::attr_of(&page.body, "img", ("class", "featured"), name).unwrap_or_default();
+        let img = attr("src");
         let img = img.as_str();
         assert!(img.starts_with("/media/") && img.ends_with("-1200.jpg"), "{img}");
         assert_eq!(app.get(img).await.status, StatusCode::OK);
+        // A phone picks the 400 px copy; the page keeps its place as it loads.
+        let base = img.trim_end_matches("-1200.jpg");
+        assert_eq!(attr("srcset"), format!("{base}-400.jpg 400w, {base}-1200.jpg 1200w, {base}.jpg 1600w"));
+        assert_eq!(attr("sizes"), "(max-width: 48rem) 100vw, 48rem");
+        assert_eq!((attr("width"), attr("height")), ("1600".to_owned(), "900".to_owned()));
+        assert_eq!(attr("alt"), "Đoàn múa lân trước đình làng");
+        assert!(page.body.contains("<meta property=\"og:image:alt\" content=\"Đoàn múa lân trước đình làng\">"));
+        // The editor shows it again, and the revision keeps it.
+        let id = app.count("SELECT id FROM articles WHERE slug = 'le-hoi-xuan'").await;
+        let form = app.get_as(&format!("/admin/articles/{id}"), &b).await;
+        assert_eq!(crate::common::html::attr_of(&form.body, "input", ("id", "featured_alt"), "value").as_deref(), Some("Đoàn múa lân trước đình làng"));
+        assert_eq!(app.scalar("SELECT r.featured_alt FROM article_revisions r JOIN articles a ON a.id = r.article_id WHERE a.slug = 'le-hoi-xuan'").await, "Đoàn múa lân trước đình làng");
         // A made-up image address is refused.
         let bad = app.post_multipart("/admin/articles", &b,
-            &[("title", "Khác"), ("body", "x"), ("featured_image", "/media/../../etc/passwd"), ("action", "luu")], None).await;
+            &[("title", "Khác"), ("body", "x"), ("featured_image", "/media/../../etc/passwd"), ("featured_alt", "Ảnh"), ("action", "luu")], None).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.body.contains("Ảnh đại diện không hợp lệ."));
     }
@@ -119,7 +140,7 @@ both_databases! {
         assert!(!app.data_dir.path().join("media").exists() || media_files(&app).is_empty());
         // Saving stores it once, with the article and its audit entries.
         let r = app.post_multipart("/admin/articles", &b,
-            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("action", "luu")],
+            &[("title", "Lễ hội xuân"), ("body", "Lễ hội diễn ra sôi nổi."), ("featured_alt", "Lễ hội"), ("action", "luu")],
             Some(("new_image", "le-hoi.jpg", &photo))).await;
         r.expect(StatusCode::SEE_OTHER);
         assert_eq!(app.count("SELECT COUNT(*) FROM images").await, 1);

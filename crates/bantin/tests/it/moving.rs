@@ -207,6 +207,10 @@ both_databases! {
         assert!(img.contains("src=\"/media/") && img.contains("alt=\"Chợ quê\""), "{img}");
         let featured = app.scalar("SELECT featured_image FROM articles WHERE slug = 'hop-dan-thon-ban'").await;
         assert!(featured.starts_with("/media/"), "{featured}");
+        // The attachment's alt text comes with it, to the page and for sharing.
+        let shown = crate::common::html::attr_of(body, "img", ("class", "featured"), "alt").unwrap();
+        assert_eq!(shown, "Lễ hội ở thôn Bản");
+        assert!(body.contains("<meta property=\"og:image:alt\" content=\"Lễ hội ở thôn Bản\">"), "{body}");
         let media = featured.trim_start_matches("/media/");
         app.get(&format!("/media/{media}")).await.good();
         assert_eq!(app.scalar("SELECT c.slug FROM articles a JOIN categories c ON c.id = a.category_id WHERE a.slug = 'hop-dan-thon-ban'").await, "tin-xa");
@@ -537,6 +541,9 @@ both_databases! {
         assert!(!body.contains("/uploads/news/"), "the images are bantin's now");
         let featured = app.scalar("SELECT featured_image FROM articles WHERE slug = 'hop-dan-ap-3'").await;
         assert!(featured.starts_with("/media/"), "{featured}");
+        // NukeViet's `homeimgalt` is the featured image's alt text.
+        assert_eq!(app.scalar("SELECT featured_alt FROM articles WHERE slug = 'hop-dan-ap-3'").await, "Họp dân ấp 3");
+        assert_eq!(crate::common::html::attr_of(body, "img", ("class", "featured"), "alt").unwrap(), "Họp dân ấp 3");
         // NukeViet's "Tin tức" is the site's own news category.
         assert_eq!(app.count("SELECT COUNT(*) FROM categories WHERE slug = 'tin-tuc'").await, 1);
         assert_eq!(app.scalar("SELECT c.name FROM articles a JOIN categories c ON c.id = a.category_id WHERE a.slug = 'thong-bao-tiep-cong-dan'").await, "Thông báo");

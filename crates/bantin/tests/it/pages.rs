@@ -274,7 +274,7 @@ both_databases! {
         let name = app.scalar("SELECT name FROM images").await;
         let ext = app.scalar("SELECT ext FROM images").await;
         let r = app.post_multipart("/admin/articles", &b, &[
-            ("title", "Lễ hội xuống đồng"), ("body", "Bà con vui xuân."), ("featured_image", &format!("/media/{name}.{ext}")), ("action", "xuat-ban"),
+            ("title", "Lễ hội xuống đồng"), ("body", "Bà con vui xuân."), ("featured_image", &format!("/media/{name}.{ext}")), ("featured_alt", "Bà con xuống đồng"), ("action", "xuat-ban"),
         ], None).await;
         r.expect(StatusCode::SEE_OTHER);
         let thumb = format!("<img class=\"thumb\" src=\"/media/{name}-400.{ext}\" width=\"400\" height=\"225\" alt=\"\" loading=\"lazy\">");

@@ -310,8 +310,9 @@ both_databases! {
         assert_eq!(app.get_on(B, &url).await.status, StatusCode::NOT_FOUND);
         assert!(!app.get_as("/admin/media", &on_b).await.body.contains(&name));
         let r = app.post_multipart("/admin/articles", &on_b,
-            &[("title", "Ảnh của xã khác"), ("body", "x"), ("featured_image", &url), ("action", "luu")], None).await;
+            &[("title", "Ảnh của xã khác"), ("body", "x"), ("featured_image", &url), ("featured_alt", "Ảnh"), ("action", "luu")], None).await;
         r.expect(StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Ảnh đại diện không hợp lệ."), "refused as another site's image");
         // Settings and the audit log are the site's own.
         let audit_b = app.get_as("/admin/audit", &on_b).await;
         assert!(audit_b.good().body.contains("Đăng nhập"));

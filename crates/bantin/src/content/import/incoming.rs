@@ -110,6 +110,8 @@ pub struct Post {
     pub position: i64,
     /// The featured image's address in the old site.
     pub featured: Option<String>,
+    /// What the old site said the featured image shows.
+    pub featured_alt: String,
     /// Addresses the old site answered for it.
     pub old_paths: Vec<String>,
 }
@@ -356,6 +358,11 @@ async fn store_post(
         map.insert(url.clone(), image.url_for_width(VARIANT_WIDTHS[0]));
     }
     let style = ctx.site.tone_style();
+    let featured_alt = crate::content::text::clean(&post.featured_alt, style).replace('\n', " ");
+    let featured_alt: String = featured_alt
+        .chars()
+        .take(crate::content::editorial::MAX_ALT)
+        .collect();
     let body = body::clean(&post.body, &map, ctx.old_base, style);
     let summary = summary_text(&post.summary, style);
     let title = crate::content::text::clean(&sanitize::plain_text(&post.title), style);
@@ -384,6 +391,11 @@ async fn store_post(
         site_id,
         author_id: post.author_id,
         featured_image: &featured,
+        featured_alt: if featured.is_empty() {
+            ""
+        } else {
+            &featured_alt
+        },
         category_id: post.category_id.filter(|_| kind == Kind::Post),
         title: &title,
         summary: &summary,

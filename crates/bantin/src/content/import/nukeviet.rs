@@ -135,6 +135,7 @@ struct ArticleRow {
     alias: String,
     hometext: String,
     homeimgfile: String,
+    homeimgalt: String,
     homeimgthumb: i64,
     bodyhtml: String,
     source: String,
@@ -253,6 +254,7 @@ pub async fn import(
          CAST(r.addtime AS SIGNED) AS addtime, CAST(r.status AS SIGNED) AS status, \
          CAST(r.publtime AS SIGNED) AS publtime, CAST(r.exptime AS SIGNED) AS exptime, \
          r.title, r.alias, r.hometext, COALESCE(r.homeimgfile, '') AS homeimgfile, \
+         COALESCE(r.homeimgalt, '') AS homeimgalt, \
          CAST(r.homeimgthumb AS SIGNED) AS homeimgthumb, COALESCE(d.bodyhtml, '') AS bodyhtml, \
          COALESCE(s.title, '') AS source \
          FROM {rows} r LEFT JOIN {detail} d ON d.id = r.id \
@@ -397,6 +399,7 @@ fn to_post(
         parent: None,
         position: 0,
         featured,
+        featured_alt: row.homeimgalt.clone(),
         old_paths,
     })
 }

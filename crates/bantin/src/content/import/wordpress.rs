@@ -28,7 +28,7 @@ pub struct Survey {
     pub authors: Vec<wxr::Author>,
     pub categories: Vec<wxr::Category>,
     /// Attachment post id → its file's address and alt text.
-    attachments: HashMap<String, String>,
+    attachments: HashMap<String, (String, String)>,
     /// Page post id → its parent's post id.
     page_parents: HashMap<String, String>,
     /// Posts and pages to import.
@@ -67,7 +67,11 @@ pub fn survey(path: &Path) -> Result<Survey, WxrError> {
                     } else {
                         item.attachment_url.clone()
                     };
-                    survey.attachments.insert(item.post_id.clone(), url);
+                    let alt = item
+                        .meta("_wp_attachment_image_alt")
+                        .unwrap_or("")
+                        .to_owned();
+                    survey.attachments.insert(item.post_id.clone(), (url, alt));
                 }
                 "page" => {
                     survey
@@ -381,11 +385,14 @@ impl Lookup<'_> {
             .find_map(|(_, nicename, _)| self.categories.get(nicename).copied())
             .or(self.default_category);
         let author = self.authors.get(&item.creator);
-        let featured = item
+        let (featured, featured_alt) = match item
             .meta("_thumbnail_id")
             .and_then(|id| self.survey.attachments.get(id.trim()))
-            .filter(|u| !u.is_empty())
-            .cloned();
+            .filter(|(u, _)| !u.is_empty())
+        {
+            Some((url, alt)) => (Some(url.clone()), alt.clone()),
+            None => (None, String::new()),
+        };
         let mut old_paths = Vec::new();
         for address in [&item.link, &item.guid] {
             if let Some(path) = self.own_path(address) {
@@ -412,6 +419,7 @@ impl Lookup<'_> {
             parent: None,
             position: item.menu_order.trim().parse().unwrap_or(0),
             featured,
+            featured_alt,
             old_paths,
         })
     }

@@ -31,8 +31,8 @@ pub struct ArticleView {
     pub byline: String,
     pub category: String,
     pub published_at: DateTime<Utc>,
-    /// `/media/…` of the featured image, or empty.
-    pub featured_image: String,
+    /// The featured image (none: empty).
+    pub featured: crate::content::media::Featured,
     pub latest: Vec<ListItem>,
     /// Shown to staff before saving: a banner, and not for search engines.
     pub preview: bool,
@@ -61,6 +61,7 @@ struct ArticlePage {
     body: String,
     byline: String,
     image: String,
+    image_alt: String,
     latest: Vec<ListItem>,
     preview: bool,
     canonical: String,
@@ -133,10 +134,10 @@ fn render_with(
         };
         layout = layout.dublin_core(&view.title, creator, Some(view.published_at), &canonical);
     }
-    let image_abs = if view.featured_image.is_empty() {
+    let image_abs = if view.featured.share.is_empty() {
         String::new()
     } else {
-        format!("{}{}", view.base_url, view.featured_image)
+        format!("{}{}", view.base_url, view.featured.share)
     };
     let description = if view.summary.is_empty() {
         crate::content::sanitize::plain_text(&view.body)
@@ -161,7 +162,8 @@ fn render_with(
         title: view.title,
         body: view.body,
         byline: view.byline,
-        image: view.featured_image,
+        image: view.featured.tag,
+        image_alt: view.featured.alt,
         latest: view.latest,
         preview: view.preview,
     };
@@ -200,7 +202,7 @@ pub async fn show(
         .article(db, site.id, &key.1, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (a, featured_image) = (&found.0, found.1.clone());
+    let (a, featured) = (&found.0, found.1.clone());
     let latest = reads.latest(db, site.id, now, SIDEBAR_LATEST + 1).await?;
     let latest = items(
         latest
@@ -217,7 +219,7 @@ pub async fn show(
         body: a.body.clone(),
         byline: a.byline.clone(),
         category: a.category_name.clone().unwrap_or_default(),
-        featured_image,
+        featured,
         latest,
         preview: false,
         base_url: key.2.clone(),

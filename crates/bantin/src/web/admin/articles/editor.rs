@@ -46,6 +46,7 @@ pub struct EditorPage {
     categories: Vec<(i64, String, bool)>,
     images: Vec<ImageOption>,
     featured_image: String,
+    featured_alt: String,
     publish_at: String,
     status_label: String,
     review_comment: String,
@@ -272,6 +273,7 @@ pub async fn page(
         body: input.body,
         byline: input.byline,
         featured_image: input.featured_image,
+        featured_alt: input.featured_alt,
         publish_at: input.publish_at,
         review_comment: input.review_comment,
     })

@@ -28,6 +28,7 @@ fn input_of(form: &MultipartForm) -> Input {
         byline: form.text("byline").to_owned(),
         category_id: form.text("category").parse().ok(),
         featured_image: form.text("featured_image").to_owned(),
+        featured_alt: form.text("featured_alt").to_owned(),
         publish_at: form.text("publish_at").to_owned(),
         review_comment: form.text("review_comment").to_owned(),
         kind: match form.text("kind") {
@@ -109,7 +110,13 @@ async fn preview(state: &AppState, site: &Site, content: Content) -> Result<Resp
         byline: content.byline,
         category,
         published_at: state.now(),
-        featured_image: content.featured_image,
+        featured: crate::content::media::Featured::of(
+            state.db(),
+            site.id,
+            &content.featured_image,
+            &content.featured_alt,
+        )
+        .await?,
         latest: Vec::new(),
         preview: true,
         base_url: String::new(),
