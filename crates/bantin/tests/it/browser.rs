@@ -259,15 +259,22 @@ async fn author_writes_editor_approves_reader_reads() {
     c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
     page.type_into(Locator::Id("title"), "Kết quả chuyển đổi số quý I")
         .await;
-    page.click(Locator::Id("body-surface")).await;
+    // Through the browser's own clipboard, with real keys: Ctrl+C in the
+    // title, whose copy handler puts exactly what Word puts there (HTML
+    // with `mso-` styles, `<o:p>`, conditional comments), then Ctrl+V in
+    // the body.
     let word = crate::common::fixture_text("word-clipboard.html");
     c.execute(
-        "const dt = new DataTransfer(); dt.setData('text/html', arguments[0]); dt.setData('text/plain', 'Kết quả');\
-         document.getElementById('body-surface').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));",
+        "const html = arguments[0];\
+         document.addEventListener('copy', e => { e.clipboardData.setData('text/html', html); e.clipboardData.setData('text/plain', 'Kết quả'); e.preventDefault(); }, {once: true});\
+         const t = document.getElementById('title'); t.focus(); t.select();",
         vec![serde_json::json!(word)],
     )
     .await
     .unwrap();
+    chord(&c, 'c').await;
+    page.click(Locator::Id("body-surface")).await;
+    chord(&c, 'v').await;
     let placeholder = page
         .text(Locator::Css("#body-surface .missing-image"))
         .await;
@@ -747,4 +754,17 @@ fn code_now(secret: &str) -> String {
     use bantin::accounts::totp;
     let raw = totp::from_base32(secret).unwrap();
     totp::code_at(&raw, totp::step_of(chrono::Utc::now()))
+}
+
+/// Ctrl + `key`, as a person presses it (trusted key events, so the
+/// browser runs its own copy and paste).
+async fn chord(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    const CONTROL: char = '\u{E009}';
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: CONTROL })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: CONTROL });
+    c.perform_actions(keys).await.unwrap();
 }
