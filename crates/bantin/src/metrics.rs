@@ -1,6 +1,6 @@
 //! The server's metrics and their Prometheus text format: requests and
 //! latency by route, visitor-count flushes, the database pool, published
-//! articles, memory. Counted by `web::middleware::metrics`, served by
+//! articles, memory. Counted by `web::middleware::front`, served by
 //! `web::monitoring` (off the public site by default).
 
 use std::collections::HashMap;
@@ -81,7 +81,9 @@ struct RouteStats {
 /// never raw paths, so the number of series stays small.
 #[derive(Default)]
 pub struct Metrics {
-    routes: RwLock<HashMap<(String, String), RouteStats>>,
+    /// Method → route → its counts (two levels, so that counting looks a
+    /// route up by `&str` without building a key).
+    routes: RwLock<HashMap<String, HashMap<String, RouteStats>>>,
     started: std::sync::OnceLock<Instant>,
 }
 
@@ -95,38 +97,44 @@ impl Metrics {
     /// Counts one answer (`status`: its HTTP status code).
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let class = (status / 100).clamp(1, 5) as usize - 1;
-        let key = (method.to_owned(), route.to_owned());
         {
             let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(r) = routes.get(&key) {
+            if let Some(r) = routes.get(method).and_then(|m| m.get(route)) {
                 r.by_class[class].fetch_add(1, Ordering::Relaxed);
                 r.latency.observe(elapsed);
                 return;
             }
         }
         let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
-        let r = routes.entry(key).or_default();
+        let r = routes
+            .entry(method.to_owned())
+            .or_default()
+            .entry(route.to_owned())
+            .or_default();
         r.by_class[class].fetch_add(1, Ordering::Relaxed);
         r.latency.observe(elapsed);
     }
 
     fn write_requests(&self, out: &mut String) {
         let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
-        let mut keys: Vec<&(String, String)> = routes.keys().collect();
-        keys.sort();
+        let mut keys: Vec<(&String, &String, &RouteStats)> = routes
+            .iter()
+            .flat_map(|(m, rs)| rs.iter().map(move |(r, stats)| (m, r, stats)))
+            .collect();
+        keys.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         out.push_str(
             "# HELP bantin_http_requests_total HTTP responses by route and status class.\n",
         );
         out.push_str("# TYPE bantin_http_requests_total counter\n");
         for key in &keys {
-            for (i, n) in routes[*key].by_class.iter().enumerate() {
+            for (i, n) in key.2.by_class.iter().enumerate() {
                 let n = n.load(Ordering::Relaxed);
                 if n > 0 {
                     let _ = writeln!(
                         out,
                         "bantin_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}xx\"}} {n}",
                         key.0,
-                        escape_label(&key.1),
+                        escape_label(key.1),
                         i + 1
                     );
                 }
@@ -135,8 +143,8 @@ impl Metrics {
         out.push_str("# HELP bantin_http_request_duration_seconds Time to answer, by route.\n");
         out.push_str("# TYPE bantin_http_request_duration_seconds histogram\n");
         for key in &keys {
-            let labels = format!("method=\"{}\",route=\"{}\"", key.0, escape_label(&key.1));
-            routes[*key]
+            let labels = format!("method=\"{}\",route=\"{}\"", key.0, escape_label(key.1));
+            key.2
                 .latency
                 .write(out, "bantin_http_request_duration_seconds", &labels);
         }

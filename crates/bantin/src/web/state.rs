@@ -267,7 +267,9 @@ impl AppState {
 
     /// Whether a site is served over https: cookies are `Secure`, HSTS is sent.
     pub fn https(&self, site: &Site) -> bool {
-        self.public_url(site)
+        site.public_url
+            .as_deref()
+            .or(self.0.settings.public_url.as_deref())
             .is_some_and(|u| u.starts_with("https://"))
     }
 

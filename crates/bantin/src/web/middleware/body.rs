@@ -6,9 +6,8 @@
 //! everyone else's is limited to [`FORM_LIMIT`].
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 
@@ -48,29 +47,26 @@ async fn limit_for(
     }
 }
 
-pub async fn buffer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The request with its body read whole, or the answer to a body too
+/// large, too slow or broken.
+pub async fn buffer(state: &AppState, request: Request) -> Result<Request, Response> {
     if request.body().is_end_stream() {
-        return next.run(request).await;
+        return Ok(request);
     }
     let site = request.extensions().get::<CurrentSite>().cloned();
-    let limit = limit_for(&state, request.uri().path(), site, request.headers()).await;
+    let limit = limit_for(state, request.uri().path(), site, request.headers()).await;
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
-        Err(e) => {
-            let source = std::error::Error::source(&e);
-            if source.is_some_and(timed_out) || timed_out(&e) {
-                let message =
-                    "Dữ liệu gửi lên đến quá chậm hoặc bị ngắt giữa chừng. Vui lòng thử lại.";
-                return (StatusCode::REQUEST_TIMEOUT, message).into_response();
-            }
-            if source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
-                return AppError::TooLarge("Dữ liệu gửi lên quá lớn.".into()).into_response();
-            }
-            AppError::BadRequest("Không đọc được dữ liệu gửi lên.".into()).into_response()
-        }
-    }
+    let e = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => return Ok(Request::from_parts(parts, Body::from(bytes))),
+        Err(e) => e,
+    };
+    let source = std::error::Error::source(&e);
+    Err(if source.is_some_and(timed_out) || timed_out(&e) {
+        let message = "Dữ liệu gửi lên đến quá chậm hoặc bị ngắt giữa chừng. Vui lòng thử lại.";
+        (StatusCode::REQUEST_TIMEOUT, message).into_response()
+    } else if source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
+        AppError::TooLarge("Dữ liệu gửi lên quá lớn.".into()).into_response()
+    } else {
+        AppError::BadRequest("Không đọc được dữ liệu gửi lên.".into()).into_response()
+    })
 }

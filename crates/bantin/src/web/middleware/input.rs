@@ -4,7 +4,6 @@
 //! once, on the raw bytes, and refused with a 400 in Vietnamese.
 
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::web::error::AppError;
@@ -12,6 +11,9 @@ use crate::web::error::AppError;
 /// Whether `raw` (an `application/x-www-form-urlencoded` string: a query
 /// string or a form body) decodes to UTF-8 without NUL.
 pub fn urlencoded_is_clean(raw: &[u8]) -> bool {
+    if !raw.contains(&b'%') {
+        return text_is_clean(raw);
+    }
     let mut decoded = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -53,17 +55,14 @@ pub fn path_is_clean(path: &str) -> bool {
     urlencoded_is_clean(path.as_bytes())
 }
 
-/// Refuses a request whose path or query string is not clean text.
-pub async fn clean_query(request: Request, next: Next) -> Response {
+/// The refusal of a request whose path or query string is not clean text.
+pub fn refusal(request: &Request) -> Option<Response> {
     let uri = request.uri();
-    if !path_is_clean(uri.path())
-        || uri
+    let clean = path_is_clean(uri.path())
+        && uri
             .query()
-            .is_some_and(|q| !urlencoded_is_clean(q.as_bytes()))
-    {
-        return refused().into_response();
-    }
-    next.run(request).await
+            .is_none_or(|q| urlencoded_is_clean(q.as_bytes()));
+    (!clean).then(|| refused().into_response())
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
-//! What runs around every handler (outermost first in `router.rs`): the
-//! request id and its log span, metrics, panics and timeouts, compression,
-//! security headers, the site the request is for, error pages, the
-//! same-origin check, reading the body, load shedding and the check of
-//! query strings; and, on public pages only, visit counting.
+//! What runs around every handler (outermost first in `router.rs`):
+//! `front` (the request id and its log span, the site the request is for,
+//! metrics, security headers), panics and timeouts, compression, error
+//! pages, `gate` (the same-origin check, reading the body, load shedding,
+//! the check of paths and query strings); and, on public pages only,
+//! visit counting.
 
 pub mod body;
+pub mod front;
+pub mod gate;
 pub mod input;
-pub mod metrics;
 pub mod overload;
 pub mod request_id;
 pub mod same_origin;
-pub mod security;
 pub mod site;
 pub mod visits;

@@ -13,13 +13,10 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use axum::extract::{Request, State};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::web::client;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 
@@ -33,7 +30,7 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 pub struct PerClient(Mutex<HashMap<IpAddr, Arc<Semaphore>>>);
 
 /// A client's slot, released (and its semaphore forgotten when idle) on drop.
-struct Slot<'a> {
+pub struct Slot<'a> {
     clients: &'a PerClient,
     ip: IpAddr,
     permits: usize,
@@ -85,10 +82,17 @@ fn retry_after(mut response: Response, seconds: &'static str) -> Response {
     response
 }
 
-pub async fn shed(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The slots a request holds while it is handled (the client's, the
+/// server's), released on drop.
+pub struct Slots<'a> {
+    _client: Option<Slot<'a>>,
+    _server: tokio::sync::SemaphorePermit<'a>,
+}
+
+/// Waits for the slots of a request from `ip`, or answers 429 / 503.
+pub async fn take(state: &AppState, ip: Option<IpAddr>) -> Result<Slots<'_>, Response> {
     let settings = state.settings();
-    let ip = client::of_request(&request, &settings.trusted_proxies);
-    let _mine = match ip {
+    let mine = match ip {
         Some(ip) => match state
             .per_client()
             .take(ip, settings.max_in_flight_per_client)
@@ -101,14 +105,17 @@ pub async fn shed(State(state): State<AppState>, request: Request, next: Next) -
                     "Quá nhiều yêu cầu cùng lúc từ địa chỉ của bạn. Vui lòng thử lại sau ít giây.",
                 )
                     .into_response();
-                return retry_after(refused, "2");
+                return Err(retry_after(refused, "2"));
             }
         },
         None => None,
     };
     let slot = tokio::time::timeout(QUEUE_WAIT, state.in_flight().acquire()).await;
-    let Ok(Ok(_slot)) = slot else {
-        return retry_after(AppError::Overloaded.into_response(), "5");
+    let Ok(Ok(server)) = slot else {
+        return Err(retry_after(AppError::Overloaded.into_response(), "5"));
     };
-    next.run(request).await
+    Ok(Slots {
+        _client: mine,
+        _server: server,
+    })
 }

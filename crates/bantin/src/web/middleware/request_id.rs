@@ -1,85 +1,92 @@
 //! Request ids: every response carries `X-Request-Id` (kept when a trusted
 //! proxy sent one; anyone else's is replaced, so a client cannot forge the
 //! id its lines are logged under), and every log line of the request
-//! shares it.
+//! shares it (`front` puts it on the request's span).
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Request};
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
-use tower_http::trace::TraceLayer;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderName, HeaderValue};
 
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Wraps `router` in the id, the tracing span and the id's echo.
-pub fn layers<S: Clone + Send + Sync + 'static>(
-    router: Router<S>,
-    trusted_proxies: Vec<ipnet::IpNet>,
-) -> Router<S> {
-    router
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                // Path without the query string (search terms stay out of logs).
-                let id = request
-                    .headers()
-                    .get(&REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!(
-                    "request",
-                    id,
-                    method = %request.method(),
-                    path = request.uri().path()
-                )
-            }),
-        )
-        .layer(SetRequestIdLayer::new(
-            REQUEST_ID.clone(),
-            RequestIds::default(),
-        ))
-        .layer(tower::util::MapRequestLayer::new(
-            move |mut request: Request<axum::body::Body>| {
-                let peer = request
-                    .extensions()
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| c.0.ip().to_canonical());
-                if !peer.is_some_and(|ip| trusted_proxies.iter().any(|p| p.contains(&ip))) {
-                    request.headers_mut().remove(&REQUEST_ID);
-                }
-                request
-            },
-        ))
+/// The request's id: the trusted proxy's, or a new one; set on the
+/// request for the handlers.
+pub fn of(request: &mut Request, trusted_proxies: &[ipnet::IpNet]) -> HeaderValue {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_canonical());
+    let trusted = peer.is_some_and(|ip| trusted_proxies.iter().any(|p| p.contains(&ip)));
+    if trusted && let Some(id) = request.headers().get(&REQUEST_ID) {
+        return id.clone();
+    }
+    let id = next();
+    request.headers_mut().insert(REQUEST_ID.clone(), id.clone());
+    id
 }
 
 /// This process's random prefix and a counter: unique, cheap, and they say
 /// nothing about the client.
-#[derive(Clone)]
-struct RequestIds {
-    prefix: Arc<str>,
-    next: Arc<AtomicU64>,
-}
-
-impl Default for RequestIds {
-    fn default() -> Self {
+fn next() -> HeaderValue {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
         let mut bytes = [0u8; 4];
         let _ = getrandom::fill(&mut bytes);
-        RequestIds {
-            prefix: crate::accounts::secret::hex(&bytes).into(),
-            next: Arc::default(),
-        }
-    }
+        crate::accounts::secret::hex(&bytes)
+    });
+    id_value(prefix, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-impl MakeRequestId for RequestIds {
-    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
-            .ok()
-            .map(RequestId::new)
+/// `prefix-counter` (the counter in hex), written without a `format!`:
+/// one allocation, the header's own.
+fn id_value(prefix: &str, n: u64) -> HeaderValue {
+    let mut buf = [0u8; 8 + 1 + 16];
+    let p = prefix.len().min(8);
+    buf[..p].copy_from_slice(&prefix.as_bytes()[..p]);
+    buf[p] = b'-';
+    let digits = (64 - n.leading_zeros() as usize).div_ceil(4).max(1);
+    for i in 0..digits {
+        let nibble = (n >> (4 * (digits - 1 - i))) & 0xf;
+        buf[p + 1 + i] = b"0123456789abcdef"[nibble as usize];
+    }
+    HeaderValue::from_bytes(&buf[..p + 1 + digits]).unwrap_or(HeaderValue::from_static("-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_new_unless_a_trusted_proxy_sent_one() {
+        let proxy: ipnet::IpNet = "10.0.0.1/32".parse().unwrap();
+        let request = |from: &str| {
+            let mut r = Request::builder()
+                .header("x-request-id", "gia-mao-123")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            r.extensions_mut()
+                .insert(ConnectInfo(std::net::SocketAddr::new(
+                    from.parse().unwrap(),
+                    4000,
+                )));
+            r
+        };
+        let mut stranger = request("203.0.113.9");
+        let a = of(&mut stranger, &[proxy]);
+        assert_ne!(a, "gia-mao-123");
+        assert_eq!(stranger.headers()["x-request-id"], a);
+        let b = of(&mut request("203.0.113.9"), &[proxy]);
+        assert_ne!(a, b, "each request its own id");
+        assert_eq!(of(&mut request("10.0.0.1"), &[proxy]), "gia-mao-123");
+    }
+
+    #[test]
+    fn ids_are_the_prefix_and_the_counter_in_hex() {
+        for n in [0, 9, 0xf, 0x10, 0xabc, u64::MAX] {
+            assert_eq!(id_value("1a2b3c4d", n), format!("1a2b3c4d-{n:x}").as_str());
+        }
     }
 }

@@ -1,9 +1,8 @@
 //! Refuses state-changing requests from other sites (see
 //! `accounts::csrf` for the rule and the form tokens).
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::accounts::csrf::{self, Origin};
@@ -11,12 +10,13 @@ use crate::web::error::AppError;
 use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
-pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The refusal of a state-changing request from elsewhere; reads pass.
+pub fn refusal(state: &AppState, request: &Request) -> Option<Response> {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
-        return next.run(request).await;
+        return None;
     }
     let headers = request.headers();
     let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
@@ -30,10 +30,10 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         .get::<CurrentSite>()
         .and_then(|s| state.public_url(&s.0));
     if !csrf::is_same_origin(origin, public_url.as_deref()) {
-        return AppError::Forbidden(
+        return Some(AppError::Forbidden(
             "Yêu cầu bị từ chối vì không được gửi từ chính trang này. Hãy tải lại trang rồi thử lại.".into(),
         )
-        .into_response();
+        .into_response());
     }
-    next.run(request).await
+    None
 }
