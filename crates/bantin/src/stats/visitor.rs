@@ -61,11 +61,17 @@ pub fn is_human_view<'a>(user_agent: &str, purposes: impl IntoIterator<Item = &'
 /// The part of an address that identifies a visitor: the whole IPv4
 /// address, or an IPv6 address's /64 (one household or phone).
 pub fn address_part(ip: IpAddr) -> String {
+    let mut out = Vec::new();
+    let _ = write_address_part(&mut out, ip);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn write_address_part(out: &mut impl std::io::Write, ip: IpAddr) -> std::io::Result<()> {
     match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V4(v4) => write!(out, "{v4}"),
         IpAddr::V6(v6) => {
             let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            write!(out, "{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
     }
 }
@@ -77,7 +83,13 @@ pub fn key(salt: &str, site_id: i64, ip: IpAddr, user_agent: &str) -> String {
     h.update(salt.as_bytes());
     h.update(b"\x00");
     h.update(site_id.to_le_bytes());
-    h.update(address_part(ip).as_bytes());
+    // The address part written where it is hashed (a request's path
+    // allocates nothing for it).
+    let mut buf = [0u8; 48];
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    let _ = write_address_part(&mut cursor, ip);
+    let len = cursor.position() as usize;
+    h.update(&buf[..len]);
     h.update(b"\x00");
     h.update(user_agent.as_bytes());
     crate::accounts::secret::hex(&h.finalize()[..16])

@@ -39,6 +39,25 @@ pub fn base_url(state: &AppState, site: &Site, headers: &HeaderMap) -> String {
     format!("http://{}", host.unwrap_or("localhost"))
 }
 
+/// The site's address as [`base_url`] finds it, taken from the request
+/// without copying its headers (the kept pages' path).
+pub struct BaseUrl(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for BaseUrl {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        let site = parts
+            .extensions
+            .get::<CurrentSite>()
+            .ok_or(AppError::NotFound)?;
+        Ok(BaseUrl(base_url(state, &site.0, &parts.headers)))
+    }
+}
+
 pub fn xml(body: String, content_type: &'static str) -> Response {
     (
         [
