@@ -3,7 +3,8 @@
 # The release server runs under valgrind's callgrind, not instrumented;
 # for each path instrumentation is switched on, exactly N requests are sent one after the
 # other on one kept-alive connection (a phone's user-agent, so visits are
-# counted as for readers), and the instructions the whole process executed
+# counted as for readers; the pages also as a phone asks for them, taking
+# gzip), and the instructions the whole process executed
 # meanwhile (every thread, background tasks included) are divided by N.
 # This machine's virtual CPUs expose no hardware counters to `perf stat`.
 #
@@ -51,19 +52,26 @@ urls() { for _ in $(seq 1 "$1"); do printf '%s\n' "url = \"$2\"" 'output = "/dev
 printf 'bantin %s, %s, %d requests per path, callgrind (valgrind %s)\n' \
     "$(git rev-parse --short HEAD)" "$(date -u '+%d/%m/%Y %H:%M UTC')" "$n" "$(valgrind --version)"
 printf '%-28s %16s\n' "path" "instructions/req"
-for path in /healthz /static/style.css "$article" /; do
+# measure LABEL PATH [curl options]
+measure() {
+    local label=$1 path=$2
+    shift 2
     # Warm: caches filled, connections open.
-    urls 20 "$base$path" | curl -s -A "$ua" -K - >/dev/null
+    urls 20 "$base$path" | curl -s -A "$ua" "$@" -K - >/dev/null
     callgrind_control -z "$server" >/dev/null 2>&1
     callgrind_control -i on "$server" >/dev/null 2>&1
-    urls "$n" "$base$path" | curl -s -A "$ua" -K - >/dev/null
+    urls "$n" "$base$path" | curl -s -A "$ua" "$@" -K - >/dev/null
     callgrind_control -i off "$server" >/dev/null 2>&1
     callgrind_control -d "$server" >/dev/null 2>&1
     dumps=$((dumps + 1))
     for _ in $(seq 1 50); do [[ -s $work/callgrind.out.$dumps ]] && break; sleep 0.1; done
     ir=$(instructions "$dumps")
-    label=$path
-    [[ $path == "$article" ]] && label="article page"
-    [[ $path == / ]] && label="home page"
     printf '%-28s %16d\n' "$label" "$((ir / n))"
-done
+}
+measure /healthz /healthz
+measure /static/style.css /static/style.css
+measure "article page" "$article"
+measure "home page" /
+# What phones send: the answer gzip-compressed.
+measure "article page, gzip" "$article" -H 'Accept-Encoding: gzip, deflate, br'
+measure "home page, gzip" / -H 'Accept-Encoding: gzip, deflate, br'

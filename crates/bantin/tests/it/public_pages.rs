@@ -253,5 +253,36 @@ both_databases! {
             .request(Request::get("/").header("accept-encoding", "gzip").body(Body::empty()).unwrap())
             .await;
         assert_eq!(r.header("content-encoding"), "gzip");
+        // Kept pages are compressed once; what a phone unpacks is the page,
+        // its visitor numbers included, whether just rendered or kept.
+        let slug = app.scalar("SELECT slug FROM articles WHERE kind = 'news' ORDER BY id LIMIT 1").await;
+        let raw = |path: String, encoding: &'static str| {
+            let router = app.router.clone();
+            async move {
+                let mut req = crate::common::visit_request(&path, "203.0.113.7", &crate::common::phone(7));
+                req.headers_mut().insert("accept-encoding", encoding.parse().unwrap());
+                let r = tower::ServiceExt::oneshot(router, req).await.unwrap();
+                let headers = r.headers().clone();
+                let bytes = http_body_util::BodyExt::collect(r.into_body()).await.unwrap().to_bytes();
+                (headers, bytes)
+            }
+        };
+        for path in [format!("/tin-tuc/{slug}"), "/".to_owned()] {
+            let (_, plain) = raw(path.clone(), "identity").await;
+            let plain = String::from_utf8(plain.to_vec()).unwrap();
+            assert!(plain.contains("Thống kê truy cập"), "{plain}");
+            for _ in 0..2 {
+                let (headers, packed) = raw(path.clone(), "gzip, deflate, br").await;
+                assert_eq!(headers["content-encoding"], "gzip", "{path}");
+                assert_eq!(headers["vary"], "accept-encoding");
+                assert!(packed.len() * 2 < plain.len(), "{} of {}", packed.len(), plain.len());
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut text).unwrap();
+                // The same reader again: the same page, counted once.
+                assert_eq!(text, plain, "{path}");
+            }
+            let (headers, _) = raw(path.clone(), "gzip;q=0").await;
+            assert!(headers.get("content-encoding").is_none(), "{path}");
+        }
     }
 }

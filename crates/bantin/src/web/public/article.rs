@@ -6,11 +6,10 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::{DateTime, Utc};
 
-use super::page_cache::RenderedPage;
+use super::page_cache::{self, AcceptsGzip, RenderedPage};
 use super::{ListItem, SIDEBAR_LATEST, items};
 use crate::localtime;
 use crate::site::Site;
@@ -173,7 +172,8 @@ fn render_with(
 pub async fn show(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    headers: HeaderMap,
+    super::feeds::BaseUrl(base_url): super::feeds::BaseUrl,
+    AcceptsGzip(gzip): AcceptsGzip,
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Ok(Path(slug)) = slug else {
@@ -185,7 +185,6 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let (now, db) = (state.now(), state.db());
-    let base_url = super::feeds::base_url(&state, &site, &headers);
     let widget = super::widget(&state, &site).await?;
     let key = (site.id, slug, base_url);
     // A kept page holds "Đọc nhiều" as it was: only from the same snapshot.
@@ -194,7 +193,10 @@ pub async fn show(
         .get(&key, now)
         .filter(|p| p.snapshot == widget.snapshot)
     {
-        return Ok(viewed(page.with_numbers(&widget.counts), page.article_id));
+        return Ok(viewed(
+            page_cache::answer(&page, &widget.counts, gzip),
+            page.article_id,
+        ));
     }
     let generation = crate::content::cache::generation();
     let reads = state.public_reads();
@@ -238,16 +240,15 @@ pub async fn show(
     let page = RenderedPage::cut(&html, Some(a.id), widget.snapshot).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("the article template lost its markers"))
     })?;
-    let body = page.with_numbers(&widget.counts);
+    let response = page_cache::answer(&page, &widget.counts, gzip);
     state
         .article_pages()
         .put(key, Arc::new(page), now, generation);
-    Ok(viewed(body, Some(a.id)))
+    Ok(viewed(response, Some(a.id)))
 }
 
 /// An article page's response, marked so that the view counts for it.
-fn viewed(html: String, article_id: Option<i64>) -> Response {
-    let mut response = Html(html).into_response();
+fn viewed(mut response: Response, article_id: Option<i64>) -> Response {
     if let Some(id) = article_id {
         response.extensions_mut().insert(ArticleViewed(id));
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::Response;
 
 use super::ListItem;
 use super::page_cache::RenderedPage;
@@ -77,10 +77,10 @@ async fn from_communes(state: &AppState, site: &Site) -> Result<Vec<FromCommune>
 pub async fn show(
     State(state): State<AppState>,
     CurrentSite(site): CurrentSite,
-    headers: axum::http::HeaderMap,
-) -> Result<Html<String>, AppError> {
+    super::feeds::BaseUrl(base): super::feeds::BaseUrl,
+    super::page_cache::AcceptsGzip(gzip): super::page_cache::AcceptsGzip,
+) -> Result<Response, AppError> {
     let now = state.now();
-    let base = super::feeds::base_url(&state, &site, &headers);
     let widget = super::widget(&state, &site).await?;
     let key = (site.id, base);
     if let Some(page) = state
@@ -88,7 +88,7 @@ pub async fn show(
         .get(&key, now)
         .filter(|p| p.snapshot == widget.snapshot)
     {
-        return Ok(Html(page.with_numbers(&widget.counts)));
+        return Ok(super::page_cache::answer(&page, &widget.counts, gzip));
     }
     let generation = crate::content::cache::generation();
     let list = state
@@ -111,7 +111,7 @@ pub async fn show(
     let html = page.render()?;
     let page = RenderedPage::cut(&html, None, widget.snapshot)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the home template lost its markers")))?;
-    let body = page.with_numbers(&widget.counts);
+    let response = super::page_cache::answer(&page, &widget.counts, gzip);
     state.home_pages().put(key, Arc::new(page), now, generation);
-    Ok(Html(body))
+    Ok(response)
 }
