@@ -25,26 +25,30 @@ pub async fn salt(
     with_db!(db, pool => sqlx::query_scalar(SELECT).bind(site_id).bind(day).fetch_one(pool).await)
 }
 
+/// Rows per multi-row statement of a flush: 6 parameters each, far below
+/// SQLite's and PostgreSQL's limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
 /// Writes a batch in one transaction. The unique key of `stats_visitors`
 /// decides who is new, so N distinct visitors add exactly N, whichever
 /// servers saw them. Rows are written in key order, so concurrent flushes
 /// cannot deadlock.
+///
+/// Visitors go [`ROWS_PER_STATEMENT`] at a time: an insert that skips the
+/// known ones and returns the new, then an upsert of the rest adding their
+/// views. A busy second's thousand visitors are ten statements, not two
+/// thousand round trips (each one a wake-up of SQLite's worker thread, or
+/// a network round trip to PostgreSQL).
 pub async fn write(db: &Db, batch: &Batch) -> sqlx::Result<()> {
-    const INSERT_VISITOR: &str = "INSERT INTO stats_visitors (site_id, day, key, first_seen, last_seen, views) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (site_id, day, key) DO NOTHING RETURNING views";
-    const UPDATE_VISITOR: &str = "UPDATE stats_visitors SET \
-         last_seen = CASE WHEN last_seen < $1 THEN $1 ELSE last_seen END, views = views + $2 \
-         WHERE site_id = $3 AND day = $4 AND key = $5";
     const DAILY: &str = "INSERT INTO stats_daily (site_id, day, visitors, page_views) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (site_id, day) DO UPDATE SET visitors = stats_daily.visitors + excluded.visitors, \
          page_views = stats_daily.page_views + excluded.page_views";
     const HOURLY: &str = "INSERT INTO stats_hourly (site_id, day, hour, visitors, page_views) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (site_id, day, hour) DO UPDATE SET visitors = stats_hourly.visitors + excluded.visitors, \
          page_views = stats_hourly.page_views + excluded.page_views";
-    const ARTICLE: &str = "INSERT INTO stats_article_daily (article_id, day, views) \
-         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
-         ON CONFLICT (article_id, day) DO UPDATE SET views = stats_article_daily.views + excluded.views";
 
+    let visitors: Vec<_> = batch.visitors.iter().collect();
+    let articles: Vec<_> = batch.articles.iter().collect();
     let mut tx = db.begin().await?;
     with_tx!(tx, conn => {
         // (site, day, hour) → (new visitors, page views)
@@ -52,17 +56,50 @@ pub async fn write(db: &Db, batch: &Batch) -> sqlx::Result<()> {
         for ((site_id, day, hour), views) in &batch.views {
             hours.entry((*site_id, *day, *hour)).or_default().1 += views;
         }
-        for ((site_id, day, key), v) in &batch.visitors {
-            let inserted: Option<i64> = sqlx::query_scalar(INSERT_VISITOR)
-                .bind(*site_id).bind(*day).bind(key).bind(v.first).bind(v.last).bind(v.views)
-                .fetch_optional(&mut *conn).await?;
-            if inserted.is_some() {
-                hours.entry((*site_id, *day, v.first_hour)).or_default().0 += 1;
-            } else {
-                sqlx::query(UPDATE_VISITOR)
-                    .bind(v.last).bind(v.views).bind(*site_id).bind(*day).bind(key)
-                    .execute(&mut *conn).await?;
+        for chunk in visitors.chunks(ROWS_PER_STATEMENT) {
+            // Statements of a full chunk are the same text every time and
+            // stay prepared; a shorter last chunk's are not kept.
+            let keep = chunk.len() == ROWS_PER_STATEMENT;
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO stats_visitors (site_id, day, key, first_seen, last_seen, views) ",
+            );
+            insert.push_values(chunk, |mut row, ((site_id, day, key), v)| {
+                row.push_bind(*site_id).push_bind(*day).push_bind(key.to_string())
+                    .push_bind(v.first).push_bind(v.last).push_bind(v.views);
+            });
+            insert.push(" ON CONFLICT (site_id, day, key) DO NOTHING RETURNING site_id, day, key");
+            let inserted: Vec<(i64, NaiveDate, String)> =
+                insert.build_query_as().persistent(keep).fetch_all(&mut *conn).await?;
+            let new: std::collections::BTreeSet<(i64, NaiveDate, &str)> = inserted
+                .iter()
+                .map(|(site_id, day, key)| (*site_id, *day, key.as_str()))
+                .collect();
+            let mut known = Vec::with_capacity(chunk.len() - new.len());
+            for &((site_id, day, key), v) in chunk {
+                if new.contains(&(*site_id, *day, &**key)) {
+                    hours.entry((*site_id, *day, v.first_hour)).or_default().0 += 1;
+                } else {
+                    known.push(((site_id, day, key), v));
+                }
             }
+            if known.is_empty() {
+                continue;
+            }
+            let keep = keep && known.len() == ROWS_PER_STATEMENT;
+            let mut upsert = sqlx::QueryBuilder::new(
+                "INSERT INTO stats_visitors (site_id, day, key, first_seen, last_seen, views) ",
+            );
+            upsert.push_values(known, |mut row, ((site_id, day, key), v)| {
+                row.push_bind(*site_id).push_bind(*day).push_bind(key.to_string())
+                    .push_bind(v.first).push_bind(v.last).push_bind(v.views);
+            });
+            upsert.push(
+                " ON CONFLICT (site_id, day, key) DO UPDATE SET \
+                 last_seen = CASE WHEN stats_visitors.last_seen < excluded.last_seen \
+                 THEN excluded.last_seen ELSE stats_visitors.last_seen END, \
+                 views = stats_visitors.views + excluded.views",
+            );
+            upsert.build().persistent(keep).execute(&mut *conn).await?;
         }
         let mut days: BTreeMap<(i64, NaiveDate), (i64, i64)> = BTreeMap::new();
         for ((site_id, day, hour), (visitors, views)) in &hours {
@@ -76,8 +113,21 @@ pub async fn write(db: &Db, batch: &Batch) -> sqlx::Result<()> {
             sqlx::query(DAILY).bind(*site_id).bind(*day).bind(*visitors).bind(*views)
                 .execute(&mut *conn).await?;
         }
-        for ((article, day), views) in &batch.articles {
-            sqlx::query(ARTICLE).bind(*article).bind(*day).bind(*views).execute(&mut *conn).await?;
+        // Views of an article deleted meanwhile are dropped.
+        for chunk in articles.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO stats_article_daily (article_id, day, views) \
+                 SELECT v.column1, v.column2, v.column3 FROM (",
+            );
+            insert.push_values(chunk, |mut row, ((article, day), views)| {
+                row.push_bind(*article).push_bind(*day).push_bind(**views);
+            });
+            insert.push(
+                ") AS v WHERE EXISTS (SELECT 1 FROM articles WHERE id = v.column1) \
+                 ON CONFLICT (article_id, day) DO UPDATE SET views = stats_article_daily.views + excluded.views",
+            );
+            insert.build().persistent(chunk.len() == ROWS_PER_STATEMENT)
+                .execute(&mut *conn).await?;
         }
     });
     tx.commit().await

@@ -164,6 +164,35 @@ both_databases! {
         assert_eq!(views, 50);
     }
 
+    async fn a_busy_second_is_written_exactly(app) {
+        // More visitors than one statement of a flush takes (200), some
+        // already in the database, some new, on both sides of a boundary.
+        let first = publish(&app, "Lịch tiếp công dân").await;
+        let second = publish(&app, "Thông báo tuyển dụng").await;
+        for i in 0..250 {
+            app.visit(&first, "203.0.113.7", &phone(i)).await;
+        }
+        app.state.stats().flush().await.unwrap();
+        for i in 0..450 {
+            let page = if i % 2 == 0 { &first } else { &second };
+            app.visit(page, "203.0.113.7", &phone(i)).await;
+        }
+        app.state.stats().flush().await.unwrap();
+        assert_eq!(app.stats().await.1, 450);
+        assert_eq!(app.count("SELECT COUNT(*) FROM stats_visitors").await, 450);
+        assert_eq!(app.count("SELECT COUNT(*) FROM stats_visitors WHERE views = 2").await, 250);
+        assert_eq!(app.count("SELECT CAST(SUM(views) AS BIGINT) FROM stats_visitors").await, 700);
+        assert_eq!(app.count("SELECT CAST(SUM(visitors) AS BIGINT) FROM stats_hourly").await, 450);
+        assert_eq!(app.count("SELECT CAST(SUM(page_views) AS BIGINT) FROM stats_daily").await, 700);
+        assert_eq!(app.count("SELECT CAST(SUM(views) AS BIGINT) FROM stats_article_daily").await, 700);
+        assert_eq!(app.count("SELECT COUNT(*) FROM stats_article_daily").await, 2);
+        // A returning visitor's last view moved on; a new one's did not go back.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM stats_visitors WHERE views = 2 AND last_seen >= first_seen").await,
+            250
+        );
+    }
+
     async fn the_widget_shows_the_numbers_and_its_viewer(app) {
         let site = app.site();
         let settings = bantin::site::Settings {
