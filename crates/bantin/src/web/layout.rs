@@ -82,18 +82,47 @@ pub struct Sidebar {
 
 /// `1234567` → `1.234.567`, as Vietnamese write numbers.
 pub fn format_count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
+    Count::new(n).as_str().to_owned()
+}
+
+/// A number written as [`format_count`] writes it, on the stack: the kept
+/// pages put four of them into every answer without allocating.
+pub struct Count {
+    /// The text, right-aligned: `-9.223.372.036.854.775.808` fits.
+    buf: [u8; 26],
+    start: usize,
+}
+
+impl Count {
+    pub fn new(n: i64) -> Count {
+        let mut buf = [0u8; 26];
+        let mut start = buf.len();
+        let mut rest = n.unsigned_abs();
+        let mut digits = 0;
+        loop {
+            if digits > 0 && digits % 3 == 0 {
+                start -= 1;
+                buf[start] = b'.';
+            }
+            start -= 1;
+            buf[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            digits += 1;
+            if rest == 0 {
+                break;
+            }
         }
-        out.push(c);
+        if n < 0 {
+            start -= 1;
+            buf[start] = b'-';
+        }
+        Count { buf, start }
     }
-    out
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, dots and a minus sign were written.
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default()
+    }
 }
 
 impl Layout {
@@ -230,5 +259,9 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1234), "1.234");
         assert_eq!(format_count(98765432), "98.765.432");
+        assert_eq!(format_count(100000), "100.000");
+        assert_eq!(format_count(-1234), "-1.234");
+        assert_eq!(format_count(i64::MAX), "9.223.372.036.854.775.807");
+        assert_eq!(format_count(i64::MIN), "-9.223.372.036.854.775.808");
     }
 }

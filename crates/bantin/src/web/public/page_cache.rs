@@ -24,7 +24,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::content::cache::Cache;
 use crate::stats::Counts;
-use crate::web::layout::format_count;
+use crate::web::layout::Count;
 
 /// Stand-ins for the four numbers of "Thống kê truy cập", in page order.
 /// Private-use characters: never in text a page shows.
@@ -76,9 +76,10 @@ impl RenderedPage {
 
     /// The page with these numbers in.
     pub fn with_numbers(&self, counts: &Counts) -> String {
-        let numbers = [counts.online, counts.today, counts.week, counts.total].map(format_count);
+        let numbers = [counts.online, counts.today, counts.week, counts.total].map(Count::new);
+        let numbers = numbers.each_ref().map(Count::as_str);
         let len = self.pieces.iter().map(|p| p.len()).sum::<usize>()
-            + numbers.iter().map(String::len).sum::<usize>();
+            + numbers.iter().map(|n| n.len()).sum::<usize>();
         let mut out = String::with_capacity(len);
         for (piece, number) in self.pieces.iter().zip(&numbers) {
             out.push_str(piece);
@@ -98,7 +99,8 @@ impl RenderedPage {
                 (deflate(self.pieces[i].as_bytes(), i == 4), crc)
             })
         });
-        let numbers = [counts.online, counts.today, counts.week, counts.total].map(format_count);
+        let numbers = [counts.online, counts.today, counts.week, counts.total].map(Count::new);
+        let numbers = numbers.each_ref().map(Count::as_str);
         let len = deflated.iter().map(|(d, _)| d.len()).sum::<usize>()
             + numbers.iter().map(|n| n.len() + 5).sum::<usize>()
             + GZIP_HEADER.len()
