@@ -13,14 +13,23 @@
 //! between them as a stored (uncompressed) deflate block, and the trailer,
 //! whose CRC-32 is combined from the pieces' and the numbers' (RFC 1951
 //! §3.2.4, RFC 1952).
+//!
+//! Either answer goes out as a [`PageBody`]: the kept pieces are shared, not
+//! copied (an article page is ~10 kB), with the numbers as small frames
+//! between them; hyper sends them all with one `writev`.
 
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 
+use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
+use http_body::{Frame, SizeHint};
 
 use crate::content::cache::Cache;
 use crate::stats::Counts;
@@ -37,10 +46,10 @@ pub const MARKERS: [&str; 4] = [
 
 /// A page cut at the markers.
 pub struct RenderedPage {
-    pieces: [Box<str>; 5],
+    pieces: [Bytes; 5],
     /// Each piece deflated (see above), with the CRC-32 of its text; made
     /// when a gzip client first asks.
-    deflated: OnceLock<[(Box<[u8]>, crc32fast::Hasher); 5]>,
+    deflated: OnceLock<[(Bytes, crc32fast::Hasher); 5]>,
     /// The article it shows (none for a home page).
     pub article_id: Option<i64>,
     /// The visitor-statistics snapshot its "Đọc nhiều" came from.
@@ -59,13 +68,13 @@ impl RenderedPage {
             }
             bounds.push((at, at + marker.len()));
         }
-        let mut pieces: [Box<str>; 5] = Default::default();
+        let mut pieces: [Bytes; 5] = Default::default();
         let mut from = 0;
         for (i, (start, end)) in bounds.into_iter().enumerate() {
-            pieces[i] = html[from..start].into();
+            pieces[i] = Bytes::copy_from_slice(&html.as_bytes()[from..start]);
             from = end;
         }
-        pieces[4] = html[from..].into();
+        pieces[4] = Bytes::copy_from_slice(&html.as_bytes()[from..]);
         Some(RenderedPage {
             pieces,
             deflated: OnceLock::new(),
@@ -74,62 +83,132 @@ impl RenderedPage {
         })
     }
 
-    /// The page with these numbers in.
-    pub fn with_numbers(&self, counts: &Counts) -> String {
+    /// The page with these numbers in, as it is sent.
+    pub fn body(&self, counts: &Counts) -> PageBody {
         let numbers = [counts.online, counts.today, counts.week, counts.total].map(Count::new);
-        let numbers = numbers.each_ref().map(Count::as_str);
-        let len = self.pieces.iter().map(|p| p.len()).sum::<usize>()
-            + numbers.iter().map(|n| n.len()).sum::<usize>();
-        let mut out = String::with_capacity(len);
-        for (piece, number) in self.pieces.iter().zip(&numbers) {
-            out.push_str(piece);
-            out.push_str(number);
+        let mut text = Vec::with_capacity(numbers.iter().map(|n| n.as_str().len()).sum());
+        let mut ends = [0; 4];
+        for (number, end) in numbers.iter().zip(&mut ends) {
+            text.extend_from_slice(number.as_str().as_bytes());
+            *end = text.len();
         }
-        out.push_str(&self.pieces[4]);
-        out
+        let numbers = Bytes::from(text);
+        let mut frames: [Bytes; FRAMES] = Default::default();
+        let mut from = 0;
+        for (i, end) in ends.into_iter().enumerate() {
+            frames[2 * i] = self.pieces[i].clone();
+            frames[2 * i + 1] = numbers.slice(from..end);
+            from = end;
+        }
+        frames[8] = self.pieces[4].clone();
+        PageBody::new(frames)
     }
 
     /// The page with these numbers in, gzip-compressed (the same bytes as
-    /// [`RenderedPage::with_numbers`] once decompressed).
-    pub fn gzip_with_numbers(&self, counts: &Counts) -> Vec<u8> {
+    /// [`RenderedPage::body`] once decompressed), as it is sent.
+    pub fn gzip_body(&self, counts: &Counts) -> PageBody {
         let deflated = self.deflated.get_or_init(|| {
             std::array::from_fn(|i| {
                 let mut crc = crc32fast::Hasher::new();
-                crc.update(self.pieces[i].as_bytes());
-                (deflate(self.pieces[i].as_bytes(), i == 4), crc)
+                crc.update(&self.pieces[i]);
+                (deflate(&self.pieces[i], i == 4), crc)
             })
         });
         let numbers = [counts.online, counts.today, counts.week, counts.total].map(Count::new);
-        let numbers = numbers.each_ref().map(Count::as_str);
-        let len = deflated.iter().map(|(d, _)| d.len()).sum::<usize>()
-            + numbers.iter().map(|n| n.len() + 5).sum::<usize>()
-            + GZIP_HEADER.len()
-            + 8;
-        let mut out = Vec::with_capacity(len);
-        out.extend_from_slice(&GZIP_HEADER);
+        // Each number as a stored block, then the trailer.
+        let mut tail =
+            Vec::with_capacity(numbers.iter().map(|n| n.as_str().len() + 5).sum::<usize>() + 8);
+        let mut ends = [0; 4];
         let mut crc = crc32fast::Hasher::new();
         let mut size: u64 = 0;
-        for ((deflated, piece_crc), number) in deflated.iter().zip(&numbers) {
-            out.extend_from_slice(deflated);
+        for ((number, end), (_, piece_crc)) in numbers.iter().zip(&mut ends).zip(deflated) {
+            let number = number.as_str().as_bytes();
             crc.combine(piece_crc);
             // A stored block, not the last: header bits 000 (the stream is
             // byte-aligned after a sync flush), then LEN and its complement.
             let n = number.len() as u16;
-            out.push(0);
-            out.extend_from_slice(&n.to_le_bytes());
-            out.extend_from_slice(&(!n).to_le_bytes());
-            out.extend_from_slice(number.as_bytes());
-            crc.update(number.as_bytes());
+            tail.push(0);
+            tail.extend_from_slice(&n.to_le_bytes());
+            tail.extend_from_slice(&(!n).to_le_bytes());
+            tail.extend_from_slice(number);
+            crc.update(number);
             size += number.len() as u64;
+            *end = tail.len();
         }
-        let (last, last_crc) = &deflated[4];
-        out.extend_from_slice(last);
-        crc.combine(last_crc);
+        crc.combine(&deflated[4].1);
         size += self.pieces.iter().map(|p| p.len() as u64).sum::<u64>();
-        out.extend_from_slice(&crc.finalize().to_le_bytes());
+        tail.extend_from_slice(&crc.finalize().to_le_bytes());
         // ISIZE: the length modulo 2^32.
-        out.extend_from_slice(&((size & 0xffff_ffff) as u32).to_le_bytes());
-        out
+        tail.extend_from_slice(&((size & 0xffff_ffff) as u32).to_le_bytes());
+        let tail = Bytes::from(tail);
+        let mut frames: [Bytes; FRAMES] = Default::default();
+        frames[0] = Bytes::from_static(&GZIP_HEADER);
+        let mut from = 0;
+        for (i, end) in ends.into_iter().enumerate() {
+            frames[1 + 2 * i] = deflated[i].0.clone();
+            frames[2 + 2 * i] = tail.slice(from..end);
+            from = end;
+        }
+        frames[9] = deflated[4].0.clone();
+        frames[10] = tail.slice(from..);
+        PageBody::new(frames)
+    }
+}
+
+/// The most frames a [`PageBody`] has: the gzip header, five pieces, four
+/// numbers and the trailer.
+const FRAMES: usize = 11;
+
+/// A kept page's answer: its frames, sent in order (empty ones skipped).
+pub struct PageBody {
+    frames: [Bytes; FRAMES],
+    next: usize,
+    remaining: u64,
+}
+
+impl PageBody {
+    fn new(frames: [Bytes; FRAMES]) -> Self {
+        let remaining = frames.iter().map(|f| f.len() as u64).sum();
+        PageBody {
+            frames,
+            next: 0,
+            remaining,
+        }
+    }
+
+    /// The whole body in one piece (the tests compare it).
+    #[cfg(test)]
+    fn concat(self) -> Vec<u8> {
+        self.frames.concat()
+    }
+}
+
+impl http_body::Body for PageBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = &mut *self;
+        while let Some(frame) = this.frames.get_mut(this.next) {
+            this.next += 1;
+            if !frame.is_empty() {
+                let frame = std::mem::take(frame);
+                this.remaining -= frame.len() as u64;
+                return Poll::Ready(Some(Ok(Frame::data(frame))));
+            }
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
     }
 }
 
@@ -172,7 +251,11 @@ impl<S: Send + Sync> FromRequestParts<S> for AcceptsGzip {
 /// client that takes gzip, plain text otherwise.
 pub fn answer(page: &RenderedPage, counts: &Counts, gzip: bool) -> Response {
     if !gzip {
-        return Html(page.with_numbers(counts)).into_response();
+        return (
+            [(CONTENT_TYPE, "text/html; charset=utf-8")],
+            Body::new(page.body(counts)),
+        )
+            .into_response();
     }
     (
         [
@@ -180,7 +263,7 @@ pub fn answer(page: &RenderedPage, counts: &Counts, gzip: bool) -> Response {
             (CONTENT_ENCODING, "gzip"),
             (VARY, "accept-encoding"),
         ],
-        page.gzip_with_numbers(counts),
+        Body::new(page.gzip_body(counts)),
     )
         .into_response()
 }
@@ -190,17 +273,17 @@ const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
 /// `text` as a raw deflate stream of its own: ended by a sync flush, or
 /// finished when it is the last.
-fn deflate(text: &[u8], last: bool) -> Box<[u8]> {
+fn deflate(text: &[u8], last: bool) -> Bytes {
     use std::io::Write;
     let out = Vec::with_capacity(text.len() / 3 + 64);
     let mut z = flate2::write::DeflateEncoder::new(out, flate2::Compression::default());
     // Writing into a `Vec` does not fail.
     let _ = z.write_all(text);
     if last {
-        return z.finish().unwrap_or_default().into_boxed_slice();
+        return z.finish().unwrap_or_default().into();
     }
     let _ = z.flush();
-    z.get_ref().clone().into_boxed_slice()
+    z.get_ref().clone().into()
 }
 
 /// (site, slug, base URL) → page.
@@ -212,6 +295,16 @@ pub type HomeCache = Cache<(i64, String), Arc<RenderedPage>>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl RenderedPage {
+        fn with_numbers(&self, counts: &Counts) -> String {
+            String::from_utf8(self.body(counts).concat()).unwrap()
+        }
+
+        fn gzip_with_numbers(&self, counts: &Counts) -> Vec<u8> {
+            self.gzip_body(counts).concat()
+        }
+    }
 
     #[test]
     fn the_gzip_answer_is_the_page_compressed() {
@@ -315,5 +408,38 @@ mod tests {
         assert!(RenderedPage::cut("<p>no markers</p>", None, 1).is_none());
         let swapped = format!("{}{}{}{}", MARKERS[1], MARKERS[0], MARKERS[2], MARKERS[3]);
         assert!(RenderedPage::cut(&swapped, None, 1).is_none());
+    }
+
+    #[test]
+    fn the_body_is_its_frames_in_order_with_its_length_known() {
+        use http_body::Body as _;
+        // The third piece and the last are empty: no empty frame is sent.
+        let html = format!(
+            "a{}b{}{}c{}",
+            MARKERS[0], MARKERS[1], MARKERS[2], MARKERS[3]
+        );
+        let page = RenderedPage::cut(&html, None, 1).unwrap();
+        let counts = Counts {
+            online: 1,
+            today: 22,
+            week: 333,
+            total: 4444,
+        };
+        let expected = "a1b22333c4.444";
+        let mut body = page.body(&counts);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut sent = Vec::new();
+        let mut frames = Vec::new();
+        assert_eq!(body.size_hint().exact(), Some(expected.len() as u64));
+        while let Poll::Ready(Some(frame)) = Pin::new(&mut body).poll_frame(&mut cx) {
+            let data = frame.unwrap().into_data().unwrap();
+            sent.extend_from_slice(&data);
+            frames.push(String::from_utf8(data.to_vec()).unwrap());
+            let left = (expected.len() - sent.len()) as u64;
+            assert_eq!(body.size_hint().exact(), Some(left));
+        }
+        assert!(body.is_end_stream());
+        assert_eq!(frames, ["a", "1", "b", "22", "333", "c", "4.444"]);
+        assert_eq!(sent, expected.as_bytes());
     }
 }
