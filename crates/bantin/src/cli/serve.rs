@@ -60,7 +60,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let server = listener::serve(
         listener,
-        router::router(state.clone()),
+        router::app(state.clone()),
         listener::Limits {
             max_connections: config.max_connections,
             per_client: config.max_connections_per_client,

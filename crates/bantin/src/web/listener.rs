@@ -14,13 +14,15 @@
 //! - graceful shutdown: stop accepting, let requests in flight finish.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::ConnectInfo;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -28,7 +30,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 use super::body::{BODY_IDLE_TIMEOUT, TimedBody};
 
@@ -88,14 +90,17 @@ impl Drop for Counted {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then waits for
-/// open connections to finish their current request.
-pub async fn serve(
+/// Serves `app` (`router::app`) on `listener` until `shutdown` completes,
+/// then waits for open connections to finish their current request.
+pub async fn serve<S>(
     listener: TcpListener,
-    router: Router,
+    app: S,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
-) {
+) where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let clients = Arc::new(PerClient::default());
     let graceful = GracefulShutdown::new();
@@ -135,11 +140,12 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let app = app.clone();
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(|body| TimedBody::new(body, BODY_IDLE_TIMEOUT));
+            let mut request =
+                request.map(|body| Body::new(TimedBody::new(body, BODY_IDLE_TIMEOUT)));
             request.extensions_mut().insert(ConnectInfo(remote));
-            router.clone().oneshot(request)
+            app.clone().oneshot(request)
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

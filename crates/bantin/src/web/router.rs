@@ -1,24 +1,37 @@
 //! Every route and the layers around them, in one readable place.
 
-use std::time::Duration;
+use std::convert::Infallible;
 
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Router, middleware as mw};
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
+use tower::{Service, ServiceBuilder};
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::TimeoutLayer;
 
-use super::middleware::{front, gate, visits};
+use super::middleware::front;
+use super::middleware::routed::Routed;
 use super::state::AppState;
 use super::{admin, api, assets, auth, error, health, media, monitoring, public};
 
-/// How long a request may take before the server answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
+/// Every route behind its layers, as a [`Router`] (for tests, and
+/// anything that wants one).
 pub fn router(state: AppState) -> Router {
-    // Public pages: the only place where visits are counted.
+    Router::new().fallback_service(app(state))
+}
+
+/// The service the listener calls for each request: [`router`] without
+/// the `Router` around it, which would cost a boxed clone and a routing
+/// pass of its own per request.
+pub fn app(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
++ Clone
++ Send
++ Sync
++ 'static {
+    // Public pages: the only place where visits are counted. (The question
+    // form's POST is here too, beside its GET; a POST never counts.)
     let pages = Router::new()
         .route("/", get(public::home::show))
         .route("/tin-tuc", get(public::news::list))
@@ -32,20 +45,18 @@ pub fn router(state: AppState) -> Router {
         .route("/hoi-dap", get(public::questions::list))
         .route(
             public::questions::ASK_PATH,
-            get(public::questions::ask_form),
+            get(public::questions::ask_form).post(public::questions::ask),
         )
         .route("/hoi-dap/tra-cuu", get(public::questions::lookup))
         .route("/hoi-dap/{slug}", get(public::questions::show))
         .route("/{page}", get(public::page::top))
         .route("/{page}/{sub}", get(public::page::sub))
-        .route_layer(mw::from_fn_with_state(state.clone(), visits::count));
-    Router::new()
-        .merge(pages)
+        .layer(Routed::pages(state.clone()));
+    let routes = Router::new()
         .route("/danh-gia", post(public::rating::submit))
         .route("/van-ban/rss.xml", get(public::documents::feed))
         .route("/van-ban/tep/{file}", get(public::documents::file))
         .route("/van-ban/{slug}/y-kien", post(public::documents::comment))
-        .route(public::questions::ASK_PATH, post(public::questions::ask))
         .route("/hoi-dap/rss.xml", get(public::questions::feed))
         .route("/api/v1/stats", get(api::stats))
         .route("/api/v1/search", get(public::search::api))
@@ -68,29 +79,23 @@ pub fn router(state: AppState) -> Router {
         .route(assets::ADMIN_STYLESHEET_PATH, get(assets::admin_stylesheet))
         .route(assets::EDITOR_SCRIPT_PATH, get(assets::editor_script))
         .fallback(error::not_found)
-        // One stack, outermost first, applied as one layer: a middleware
-        // that clones the service inside it (every `from_fn` does, per
-        // request) then clones plain structs, where a layer each boxed a
-        // route per layer and the clones of the boxes below it took two
-        // thirds of a `/healthz` request's instructions (callgrind). Six
-        // layers where there were fifteen: each costs a clone and a boxed
-        // future per request.
-        .layer(
-            ServiceBuilder::new()
-                .layer(mw::from_fn_with_state(state.clone(), front::handle))
-                .layer(CatchPanicLayer::new())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    REQUEST_TIMEOUT,
-                ))
-                .layer(CompressionLayer::new())
-                .layer(mw::from_fn_with_state(
-                    state.clone(),
-                    error::render_error_pages,
-                ))
-                .layer(mw::from_fn_with_state(state.clone(), gate::check)),
-        )
-        .with_state(state)
+        // Before the pages are merged in, so each route has one `Routed`
+        // (the 404 and 405 answers too, as `Router::layer` reaches
+        // fallbacks).
+        .layer(Routed::other(state.clone()))
+        .merge(pages)
+        .with_state(state.clone());
+    // The stack every request passes, outermost first, applied once
+    // around the router. Applied to each route (`Router::layer`), it cost
+    // a request a clone of every boxed route below each `from_fn` and a
+    // boxed copy of the stack: with the routes' own layers, about thirteen
+    // boxed clones a request.
+    ServiceBuilder::new()
+        // Panics and the request timeout too (one layer fewer each).
+        .layer(mw::from_fn_with_state(state.clone(), front::handle))
+        .layer(CompressionLayer::new())
+        .layer(mw::from_fn_with_state(state, error::render_error_pages))
+        .service(routes)
 }
 
 /// The monitoring address (`--metrics-listen`): `/metrics` only.

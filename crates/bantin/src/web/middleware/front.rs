@@ -9,28 +9,39 @@
 //!   handlers take it as [`CurrentSite`]); a host no site answers gets a
 //!   plain Vietnamese 404 page with no data of any site, while the health
 //!   check, metrics and static files answer for any host;
-//! - its time and answer counted by route pattern, and with
+//! - its time and answer counted by route pattern (`routed` tells which),
+//!   and with
 //!   `--access-log` one line with the client's address;
+//! - a panic, or an answer that takes longer than [`REQUEST_TIMEOUT`],
+//!   turned into a plain answer in Vietnamese (500, 408), so the
+//!   connection lives on;
 //! - the security headers on whatever comes back, timeouts and panics
 //!   included.
 
-use std::time::Instant;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, HOST, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use tracing::Instrument;
 
 use super::request_id::{self, REQUEST_ID};
+use super::routed::RouteLabel;
 use super::site::{CurrentSite, site_free};
 use crate::web::client;
 use crate::web::error;
 use crate::web::state::AppState;
+
+/// How long a request may take before the server answers 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// No inline script or style anywhere; pages cannot be framed.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
@@ -56,7 +67,9 @@ pub async fn handle(State(state): State<AppState>, mut request: Request, next: N
     );
     async {
         let method = request.method().clone();
-        let route = request.extensions().get::<MatchedPath>().cloned();
+        // Filled in by `routed` once the router has chosen.
+        let route = RouteLabel::default();
+        request.extensions_mut().insert(route.clone());
         // Visitor addresses are logged only when the operator asks for it.
         let client = settings
             .access_log
@@ -69,9 +82,11 @@ pub async fn handle(State(state): State<AppState>, mut request: Request, next: N
         let mut response = match site {
             Some(site) => {
                 request.extensions_mut().insert(CurrentSite(site));
-                next.run(request).await
+                guarded(next.run(request), REQUEST_TIMEOUT).await
             }
-            None if site_free(request.uri().path()) => next.run(request).await,
+            None if site_free(request.uri().path()) => {
+                guarded(next.run(request), REQUEST_TIMEOUT).await
+            }
             None => error::unknown_site(),
         };
         secure(response.headers_mut(), private, https);
@@ -80,7 +95,7 @@ pub async fn handle(State(state): State<AppState>, mut request: Request, next: N
         let status = response.status().as_u16();
         state.metrics().record(
             method.as_str(),
-            route.as_ref().map_or("(không khớp)", |p| p.as_str()),
+            route.route().unwrap_or("(không khớp)"),
             status,
             elapsed,
         );
@@ -107,6 +122,33 @@ pub async fn handle(State(state): State<AppState>, mut request: Request, next: N
     .await
 }
 
+/// `answer` (what the rest of the stack answers); a panic in it, or no
+/// answer within `limit`, is answered here.
+async fn guarded(answer: impl Future<Output = Response>, limit: Duration) -> Response {
+    let answer = tokio::time::timeout(limit, answer);
+    match AssertUnwindSafe(answer).catch_unwind().await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => (
+            StatusCode::REQUEST_TIMEOUT,
+            "Yêu cầu xử lý quá lâu. Vui lòng thử lại sau.",
+        )
+            .into_response(),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(không rõ)");
+            tracing::error!(panic = what, "request handler panicked");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Máy chủ gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.",
+            )
+                .into_response()
+        }
+    }
+}
+
 /// The security headers of every response (and `no-store` on staff pages).
 fn secure(h: &mut HeaderMap, private: bool, https: bool) {
     if private {
@@ -125,4 +167,27 @@ fn secure(h: &mut HeaderMap, private: bool, https: bool) {
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_and_no_answer_in_time_a_408() {
+        let limit = Duration::from_secs(60);
+        let answer = guarded(async { StatusCode::NO_CONTENT.into_response() }, limit).await;
+        assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+        let panics = async {
+            assert!(limit.is_zero(), "a handler's bug");
+            StatusCode::OK.into_response()
+        };
+        assert_eq!(
+            guarded(panics, limit).await.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let never = std::future::pending::<Response>();
+        let answer = guarded(never, Duration::from_millis(10)).await;
+        assert_eq!(answer.status(), StatusCode::REQUEST_TIMEOUT);
+    }
 }

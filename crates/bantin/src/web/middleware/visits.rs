@@ -7,18 +7,18 @@
 //! widget includes its viewer — the first visitor of the day sees "1", as
 //! readers expect — and it is recorded only once the answer is a 200.
 
-use axum::extract::{Request, State};
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::Request;
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
-
-use std::sync::Arc;
 
 use crate::site::Site;
 use crate::stats::{Visit, visitor};
 use crate::web::auth;
-use crate::web::client::ClientAddr;
+use crate::web::client;
 use crate::web::middleware::site::CurrentSite;
 use crate::web::state::AppState;
 
@@ -35,16 +35,17 @@ pub fn current_visit() -> Option<Visit> {
 #[derive(Clone, Copy, Debug)]
 pub struct ArticleViewed(pub i64);
 
-pub async fn count(
-    State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
-    request: Request,
-    next: Next,
-) -> Response {
+/// What `next` answers to `request`, its visit recorded if it counts.
+pub async fn count<F, Fut>(state: &AppState, request: Request, next: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let site = request.extensions().get::<CurrentSite>().cloned();
     let visit = match site {
         Some(CurrentSite(site)) => {
-            candidate(&state, &site, request.method(), request.headers(), addr).await
+            let addr = client::of_request(&request, &state.settings().trusted_proxies);
+            candidate(state, &site, request.method(), request.headers(), addr).await
         }
         None => Ok(None),
     };
@@ -55,7 +56,7 @@ pub async fn count(
             None
         }
     };
-    let response = CURRENT.scope(visit.clone(), next.run(request)).await;
+    let response = CURRENT.scope(visit.clone(), next(request)).await;
     if let Some(v) = visit
         && response.status() == StatusCode::OK
     {
