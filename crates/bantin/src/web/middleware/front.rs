@@ -10,8 +10,7 @@
 //!   plain Vietnamese 404 page with no data of any site, while the health
 //!   check, metrics and static files answer for any host;
 //! - its time and answer counted by route pattern (`routed` tells which),
-//!   and with
-//!   `--access-log` one line with the client's address;
+//!   and with `--access-log` one line with the client's address;
 //! - a panic, or an answer that takes longer than [`REQUEST_TIMEOUT`],
 //!   turned into a plain answer in Vietnamese (500, 408), so the
 //!   connection lives on;
