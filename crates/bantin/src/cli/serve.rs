@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, LogFormat};
 use crate::db::{self, Db};
 use crate::web::state::{AppState, Settings};
+use crate::web::workers::Workers;
 use crate::web::{listener, router};
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -28,10 +29,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the listening address")?;
+    // Kept until the database is closed (see `web::workers`).
+    let workers = Workers::per_core().context("cannot start the serving threads")?;
     let maintenance = tokio::spawn(maintain(db.clone()));
     let flusher = tokio::spawn(flush_stats(state.clone(), config.stats_flush));
     tracing::info!(
         database = %db::redact_url(&config.database_url),
+        threads = workers.len(),
         "bantin is serving on http://{address}"
     );
     // One signal stops both listeners; in-flight requests then get
@@ -66,6 +70,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             per_client: config.max_connections_per_client,
             trusted_proxies: config.trusted_proxies.clone(),
         },
+        &workers,
         stopped(stop_rx.clone()),
     );
     let deadline = async {
@@ -91,6 +96,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::error!(error = %e, "cannot write the last visitor counts");
     }
     db.close().await;
+    drop(workers);
     Ok(())
 }
 

@@ -12,6 +12,8 @@
 //! - a read deadline for request bodies (`web::body`): a body that stops
 //!   arriving is given up;
 //! - graceful shutdown: stop accepting, let requests in flight finish.
+//!
+//! Accepted connections are served on the threads of `web::workers`.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -33,6 +35,7 @@ use tokio::sync::Semaphore;
 use tower::{Service, ServiceExt};
 
 use super::body::{BODY_IDLE_TIMEOUT, TimedBody};
+use super::workers::Workers;
 
 /// Time a client gets to send a request's line and headers, and the longest
 /// an idle keep-alive connection stays open.
@@ -90,12 +93,14 @@ impl Drop for Counted {
     }
 }
 
-/// Serves `app` (`router::app`) on `listener` until `shutdown` completes,
-/// then waits for open connections to finish their current request.
+/// Serves `app` (`router::app`) on `listener`, each connection on one of
+/// `workers`' threads, until `shutdown` completes; then waits for open
+/// connections to finish their current request.
 pub async fn serve<S>(
     listener: TcpListener,
     app: S,
     limits: Limits,
+    workers: &Workers,
     shutdown: impl Future<Output = ()>,
 ) where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -140,15 +145,32 @@ pub async fn serve<S>(
             }
         };
         let _ = stream.set_nodelay(true);
+        // The socket moves to the serving thread's reactor.
+        let stream = match stream.into_std() {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot hand a connection over");
+                continue;
+            }
+        };
         let app = app.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request =
-                request.map(|body| Body::new(TimedBody::new(body, BODY_IDLE_TIMEOUT)));
-            request.extensions_mut().insert(ConnectInfo(remote));
-            app.clone().oneshot(request)
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
+        let http = http.clone();
+        let watcher = graceful.watcher();
+        workers.spawn(async move {
+            let stream = match TcpStream::from_std(stream) {
+                Ok(stream) => stream,
+                Err(e) => {
+                    tracing::debug!(error = %e, "cannot serve a connection");
+                    return;
+                }
+            };
+            let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                let mut request =
+                    request.map(|body| Body::new(TimedBody::new(body, BODY_IDLE_TIMEOUT)));
+                request.extensions_mut().insert(ConnectInfo(remote));
+                app.clone().oneshot(request)
+            });
+            let connection = watcher.watch(http.serve_connection(TokioIo::new(stream), service));
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection closed with an error");
             }

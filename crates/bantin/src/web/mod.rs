@@ -20,3 +20,4 @@ pub mod public;
 pub mod redirects;
 pub mod router;
 pub mod state;
+pub mod workers;
