@@ -13,10 +13,11 @@
 #
 # Usage: bench/ab.sh BIN_A BIN_B [rounds] [seconds] [path]
 #   (defaults: 6 rounds of 4 s, the article page; path / for the home page)
+#   BENCH_GZIP=1: the phones take gzip (nginx still sends its copy plain).
 # To compare two commits: build each, `cp target/release/bantin /tmp/A` (and B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $# -ge 2 ]] || { sed -n 2,16p "$0"; exit 2; }
+[[ $# -ge 2 ]] || { sed -n 2,17p "$0"; exit 2; }
 a_bin=$(realpath "$1")
 b_bin=$(realpath "$2")
 rounds=${3:-6}
@@ -95,7 +96,7 @@ for url in "$nginx_url" "$a_url" "$b_url"; do load 2 "$url"; done
 
 echo "A: $a_bin"
 echo "B: $b_bin"
-echo "path $path; $rounds rounds of ${secs} s; wrk -t2 -c32, 1000 phones cycling; $(nproc) cores, $(date '+%d/%m/%Y %H:%M %Z')"
+echo "path $path; $rounds rounds of ${secs} s; wrk -t2 -c32, 1000 phones cycling$([[ ${BENCH_GZIP:-} == 1 ]] && echo ', taking gzip'); $(nproc) cores, $(date '+%d/%m/%Y %H:%M %Z')"
 sum_a=0 sum_b=0
 for ((r = 1; r <= rounds; r++)); do
     load "$secs" "$nginx_url"
