@@ -6,6 +6,10 @@
 # counted as for readers; the pages also as a phone asks for them, taking
 # gzip), and the instructions the whole process executed
 # meanwhile (every thread, background tasks included) are divided by N.
+# A second column counts the serving threads alone (where the connections
+# live): the background work (the visitor-count flush, the sites' re-read,
+# the database's own threads) falls into a window by the clock, so it moves
+# the first column by a few per cent between runs; the second moves less.
 # This machine's virtual CPUs expose no hardware counters to `perf stat`.
 #
 # Usage: [BANTIN_BIN=path] bench/instructions.sh [requests per path]   (default 200)
@@ -35,7 +39,7 @@ python3 bench/gen_corpus.py 1000 "$work/corpus" >/dev/null
 "$bin" --data-dir "$work/data" import-text "$work"/corpus/*.txt >"$work/imported.txt"
 article=$(sed -n 500p "$work/imported.txt" | cut -d' ' -f1)
 
-BANTIN_LOG=warn valgrind --tool=callgrind --instr-atstart=no \
+BANTIN_LOG=warn valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes \
     --callgrind-out-file="$work/callgrind.out" \
     "$bin" --data-dir "$work/data" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
@@ -44,14 +48,22 @@ for _ in $(seq 1 600); do
     sleep 0.2
 done
 
-# The instructions of dump number $1 (callgrind numbers its dumps).
-instructions() { awk '/^totals:/ { print $2 }' "$work/callgrind.out.$1"; }
+# The instructions of dump number $1 (callgrind numbers its dumps, and
+# writes one file per thread): all threads, and the serving threads alone.
+instructions() { awk '/^totals:/ { s += $2 } END { print s }' "$work/callgrind.out.$1"-*; }
+serving() {
+    local f s=0
+    for f in "$work/callgrind.out.$1"-*; do
+        grep -qF 'Workers::spawn::{{closure}}' "$f" && s=$((s + $(awk '/^totals:/ { print $2 }' "$f")))
+    done
+    echo "$s"
+}
 dumps=0
 urls() { for _ in $(seq 1 "$1"); do printf '%s\n' "url = \"$2\"" 'output = "/dev/null"'; done; }
 
 printf 'bantin %s, %s, %d requests per path, callgrind (valgrind %s)\n' \
     "$(git rev-parse --short HEAD)" "$(date -u '+%d/%m/%Y %H:%M UTC')" "$n" "$(valgrind --version)"
-printf '%-28s %16s\n' "path" "instructions/req"
+printf '%-28s %16s %16s\n' "path" "instructions/req" "serving threads"
 # measure LABEL PATH [curl options]
 measure() {
     local label=$1 path=$2
@@ -64,9 +76,10 @@ measure() {
     callgrind_control -i off "$server" >/dev/null 2>&1
     callgrind_control -d "$server" >/dev/null 2>&1
     dumps=$((dumps + 1))
-    for _ in $(seq 1 50); do [[ -s $work/callgrind.out.$dumps ]] && break; sleep 0.1; done
+    for _ in $(seq 1 50); do compgen -G "$work/callgrind.out.$dumps-*" >/dev/null && break; sleep 0.1; done
+    sleep 0.5
     ir=$(instructions "$dumps")
-    printf '%-28s %16d\n' "$label" "$((ir / n))"
+    printf '%-28s %16d %16d\n' "$label" "$((ir / n))" "$(($(serving "$dumps") / n))"
 }
 measure /healthz /healthz
 measure /static/style.css /static/style.css
