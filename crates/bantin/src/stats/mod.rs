@@ -108,8 +108,9 @@ impl Batch {
 
 struct Snapshot {
     at: Instant,
-    /// Changes with every new snapshot (pages built from one can be kept
-    /// exactly as long as it is current).
+    /// Changes when "Đọc nhiều" reads differently: pages built from one
+    /// snapshot can be kept exactly as long as its id is current (their
+    /// numbers are filled in per reader).
     id: u64,
     counts: Counts,
     most_read: Arc<Vec<store::MostRead>>,
@@ -118,9 +119,11 @@ struct Snapshot {
 /// The widget's numbers, this viewer counted, and the most read articles.
 pub struct Widget {
     pub counts: Counts,
-    /// Shared, not copied: every page view asks for it.
+    /// Shared, not copied: every page view asks for it. Its view numbers
+    /// are those of when the list last read differently.
     pub most_read: Arc<Vec<store::MostRead>>,
-    /// Which snapshot of the database's numbers this is.
+    /// Which "Đọc nhiều" this is: the same while the list reads the same
+    /// (the numbers of its views may move), so kept pages stay good.
     pub snapshot: u64,
 }
 
@@ -257,7 +260,9 @@ impl Stats {
                 let last = known.entry((*site, *day, key.clone())).or_insert(v.last);
                 *last = (*last).max(v.last);
             }
-            lock(&self.cache).clear();
+            // The numbers are read again (a viewer now flushed is in
+            // them); the last "Đọc nhiều" is kept to compare with.
+            self.expire();
         }
         self.purge_old().await
     }
@@ -321,13 +326,23 @@ impl Stats {
                         let now = self.now();
                         let counts = self.counts(site_id, start_total).await?;
                         let since = local_day(now) - Duration::days(MOST_READ_DAYS - 1);
-                        let most_read =
-                            Arc::new(store::most_read(&self.db, site_id, since, now, 5).await?);
-                        let id = self
-                            .snapshots
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                            + 1;
-                        lock(&self.cache).insert(
+                        let most_read = store::most_read(&self.db, site_id, since, now, 5).await?;
+                        let mut cache = lock(&self.cache);
+                        // The pages kept with the last list stay good while
+                        // it reads the same: the visitor numbers change every
+                        // second, "Đọc nhiều" seldom.
+                        let (id, most_read) = match cache.get(&site_id) {
+                            Some(last) if reads_the_same(&last.most_read, &most_read) => {
+                                (last.id, last.most_read.clone())
+                            }
+                            _ => (
+                                self.snapshots
+                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                                    + 1,
+                                Arc::new(most_read),
+                            ),
+                        };
+                        cache.insert(
                             site_id,
                             Snapshot {
                                 at: Instant::now(),
@@ -365,6 +380,24 @@ impl Stats {
     pub fn invalidate(&self) {
         lock(&self.cache).clear();
     }
+
+    /// The widget's numbers are read again on the next request (after a
+    /// flush; in tests, as a second later), the last ones still known.
+    pub fn expire(&self) {
+        let past = Instant::now().checked_sub(CACHE_FOR);
+        for s in lock(&self.cache).values_mut() {
+            s.at = past.unwrap_or(s.at);
+        }
+    }
+}
+
+/// Whether two "Đọc nhiều" lists show the same: the same articles under the
+/// same titles, in the same order (what a page shows of them).
+fn reads_the_same(a: &[store::MostRead], b: &[store::MostRead]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| a.slug == b.slug && a.title == b.title)
 }
 
 #[cfg(test)]

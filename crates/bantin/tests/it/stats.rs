@@ -234,6 +234,44 @@ both_databases! {
         assert!(p < q, "{list}");
     }
 
+    async fn kept_pages_live_while_most_read_reads_the_same(app) {
+        let (site, stats) = (app.site().id, app.state.stats());
+        let first = publish(&app, "Bài đầu tiên").await;
+        let second = publish(&app, "Bài thứ hai").await;
+        for i in 0..2 {
+            app.visit(&first, "203.0.113.1", &phone(i)).await;
+        }
+        app.visit(&second, "203.0.113.1", &phone(2)).await;
+        stats.flush().await.unwrap();
+        stats.invalidate();
+        let before = stats.widget(site, 0, None).await.unwrap();
+        // One more view of the first: the numbers move, the list does not.
+        app.visit(&first, "203.0.113.1", &phone(3)).await;
+        stats.flush().await.unwrap();
+        stats.expire();
+        let same = stats.widget(site, 0, None).await.unwrap();
+        assert_eq!(same.snapshot, before.snapshot, "the same list: kept pages stay");
+        assert_eq!((before.counts.today, same.counts.today), (3, 4));
+        let home = app.visit("/", "203.0.113.1", &phone(3)).await.body;
+        assert!(home.contains("Hôm nay: <strong>4</strong>"), "the numbers are today's");
+        let list = |page: &str| page.split("<h2>Đọc nhiều</h2>").nth(1).unwrap().split("</ol>").next().unwrap().to_owned();
+        let shown = list(&home);
+        assert!(shown.find("Bài đầu tiên").unwrap() < shown.find("Bài thứ hai").unwrap(), "{shown}");
+        // The second overtakes the first: a new list, and the kept pages
+        // built with the old one are not shown again.
+        for i in 4..7 {
+            app.visit(&second, "203.0.113.1", &phone(i)).await;
+        }
+        stats.flush().await.unwrap();
+        stats.expire();
+        let after = stats.widget(site, 0, None).await.unwrap();
+        assert_ne!(after.snapshot, before.snapshot);
+        for page in ["/", first.as_str()] {
+            let shown = list(&app.visit(page, "203.0.113.1", &phone(4)).await.body);
+            assert!(shown.find("Bài thứ hai").unwrap() < shown.find("Bài đầu tiên").unwrap(), "{page}: {shown}");
+        }
+    }
+
     async fn the_api_answers_json(app) {
         let r = app.get("/api/v1/stats").await;
         assert_eq!(r.status, StatusCode::OK);
