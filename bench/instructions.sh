@@ -77,7 +77,7 @@ measure() {
     callgrind_control -d "$server" >/dev/null 2>&1
     dumps=$((dumps + 1))
     for _ in $(seq 1 50); do compgen -G "$work/callgrind.out.$dumps-*" >/dev/null && break; sleep 0.1; done
-    sleep 0.5
+    sleep 0.5 # the other threads' files of this dump
     ir=$(instructions "$dumps")
     printf '%-28s %16d %16d\n' "$label" "$((ir / n))" "$(($(serving "$dumps") / n))"
 }

@@ -107,7 +107,8 @@ impl Batch {
 }
 
 struct Snapshot {
-    at: Instant,
+    /// When it was read; none once a flush made its numbers stale.
+    at: Option<Instant>,
     /// Changes when "Đọc nhiều" reads differently: pages built from one
     /// snapshot can be kept exactly as long as its id is current (their
     /// numbers are filled in per reader).
@@ -312,7 +313,7 @@ impl Stats {
         let fresh = || {
             lock(&self.cache)
                 .get(&site_id)
-                .filter(|s| s.at.elapsed() < CACHE_FOR)
+                .filter(|s| s.at.is_some_and(|at| at.elapsed() < CACHE_FOR))
                 .map(|s| (s.counts, s.most_read.clone(), s.id))
         };
         let (mut counts, most_read, snapshot) = match fresh() {
@@ -345,7 +346,7 @@ impl Stats {
                         cache.insert(
                             site_id,
                             Snapshot {
-                                at: Instant::now(),
+                                at: Some(Instant::now()),
                                 id,
                                 counts,
                                 most_read: most_read.clone(),
@@ -384,9 +385,8 @@ impl Stats {
     /// The widget's numbers are read again on the next request (after a
     /// flush; in tests, as a second later), the last ones still known.
     pub fn expire(&self) {
-        let past = Instant::now().checked_sub(CACHE_FOR);
         for s in lock(&self.cache).values_mut() {
-            s.at = past.unwrap_or(s.at);
+            s.at = None;
         }
     }
 }
